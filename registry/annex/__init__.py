@@ -1,0 +1,1 @@
+"""The annex text: parsing it into sections and themes (pure Python, no Django)."""

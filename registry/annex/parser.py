@@ -1,0 +1,298 @@
+"""Parse the text of "Bijlage 2: Overzicht van samenwerkingsthema's" into its parts.
+
+The text is a PDF extraction. Lines are wrapped at the page width; paragraphs are separated by
+one blank line; a page break shows as a run of blank or space-only lines, often in the middle
+of a sentence. Section headings stand on a line of their own, directly above their first
+paragraph. A theme is a paragraph "Title: description. (COMMANDS)"; one layout puts the title
+on a line of its own without a colon.
+
+Pure Python: no Django here, so the parser can be tested and reused on its own.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+# How the annex writes the commands in a theme's closing parenthesis.
+COMMAND_ALIASES = {
+    "CZSK": "CZSK",
+    "CLAS": "CLAS",
+    "CLSK": "CLSK",
+    "CKMAR": "CKMar",
+    "KMAR": "CKMar",
+    "BS": "BS",
+    "DMO": "DMO",
+    "CDC": "CDC",
+    "DGO": "DGO",
+    "DCC": "DCC",
+    "DEFENSIE CYBER COMMANDO": "DCC",
+}
+
+HEADING_PATTERN = re.compile(
+    r"^(Samenwerkingsgebieden\b|Samenwerking op het gebied van\b|Overige\b|Partners voor\b)"
+)
+# A paragraph that starts a theme but whose title might be longer than this is no theme.
+MAX_TITLE_LENGTH = 130
+COMMAND_LIST = re.compile(r"\s*\(([^()]*)\)\s*$")
+COMMAND_IN_SENTENCE = re.compile(r"\s*\(([^()]*)\)(\.)\s*$")
+CODE_LIKE = re.compile(r"^[A-Z][A-Za-z]{1,7}$")
+TERMINAL = (".", ")", ":", ";", "!", "?", "’", "'", '"', "”")
+# Words after a line-end hyphen that show the hyphen belongs to an elision ("opleidings- en
+# oefenfaciliteiten"), not to a word split over two lines.
+ELISION_FOLLOWERS = ("en ", "of ", "tot ", "and ", "or ", "en,")
+
+
+class AnnexParseError(ValueError):
+    """The text cannot be read as an annex; ``line`` is the 1-based line it concerns."""
+
+    def __init__(self, message, line=None):
+        self.message = message
+        self.line = line
+        super().__init__(f"regel {line}: {message}" if line else message)
+
+
+@dataclass(frozen=True)
+class ParsedTheme:
+    title: str
+    description: str
+    commands: tuple[str, ...]
+    commands_text: str
+    line: int
+
+
+@dataclass
+class ParsedSection:
+    heading: str
+    line: int
+    introduction: list[str] = field(default_factory=list)
+    themes: list[ParsedTheme] = field(default_factory=list)
+
+
+@dataclass
+class ParsedAnnex:
+    title: str
+    introduction: list[str]
+    sections: list[ParsedSection]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def themes(self):
+        return [theme for section in self.sections for theme in section.themes]
+
+
+@dataclass
+class _Block:
+    """Consecutive non-blank lines; ``page_break_before`` when a run of blank lines precedes it."""
+
+    lines: list[tuple[int, str]]
+    page_break_before: bool
+
+
+def parse_annex(text):
+    """Read an annex text and return its title, introduction and sections with their themes."""
+    if "\x00" in text:
+        raise AnnexParseError("het bestand is geen tekst (het bevat nul-bytes)")
+    blocks = _blocks(text)
+    if not blocks:
+        raise AnnexParseError("het bestand is leeg")
+    paragraphs = _paragraphs(blocks)
+    title_number, title = paragraphs[0][0]
+    annex = ParsedAnnex(title=title, introduction=[], sections=[])
+    section = None
+    for lines in [paragraphs[0][1:], *paragraphs[1:]]:
+        if lines and _is_heading(lines[0][1]):
+            section = ParsedSection(heading=_join([lines[0][1]]), line=lines[0][0])
+            annex.sections.append(section)
+            lines = lines[1:]
+        if lines:
+            _add_paragraph(annex, section, lines[0][0], [text for _, text in lines])
+    if not annex.sections:
+        raise AnnexParseError(
+            "geen sectiekoppen gevonden (zoals 'Samenwerkingsgebieden met ...')", title_number
+        )
+    _check_unique_titles(annex)
+    return annex
+
+
+def _blocks(text):
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    blocks, current, blank_run = [], [], 0
+    for number, raw in enumerate(lines, start=1):
+        line = raw.replace("\u00a0", " ").strip()
+        if not line:
+            blank_run += 1
+            continue
+        if current and blank_run:
+            blocks.append(current)
+            current = []
+        if not current:
+            current = _Block(lines=[], page_break_before=blank_run > 1 and bool(blocks))
+        current.lines.append((number, line))
+        blank_run = 0
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _paragraphs(blocks):
+    """Merge the blocks that a page break split; each paragraph is a list of (number, line)."""
+    paragraphs = []
+    for block in blocks:
+        if paragraphs and block.page_break_before and _continues(paragraphs[-1], block):
+            paragraphs[-1].extend(block.lines)
+        else:
+            paragraphs.append(list(block.lines))
+    return paragraphs
+
+
+def _continues(previous_lines, block):
+    """Whether the block after a page break continues the paragraph before it."""
+    first = block.lines[0][1]
+    if _is_heading(first):
+        return False
+    previous = previous_lines[-1][1]
+    if not previous.endswith(TERMINAL) or previous.endswith("-"):
+        return True
+    if first[0].islower() or not first[0].isalnum():
+        return True
+    lines = [line for _, line in block.lines]
+    return _split_title(_join(lines)) is None and not _has_title_line(lines)
+
+
+def _add_paragraph(annex, section, line_number, lines):
+    text = _join(lines)
+    if section is None:
+        annex.introduction.append(text)
+        return
+    theme = _theme(text, lines, line_number)
+    if theme is None:
+        if section.themes:
+            annex.warnings.append(
+                f"regel {line_number}: alinea zonder titel na de thema's van "
+                f"'{section.heading}'; opgenomen in de inleiding van de sectie"
+            )
+        section.introduction.append(text)
+        return
+    section.themes.append(theme)
+
+
+def _theme(text, lines, line_number):
+    if _has_title_line(lines):
+        title, body = _join(lines[:1]), _join(lines[1:])
+    else:
+        split = _split_title(text)
+        if split is None:
+            return None
+        title, body = split
+    description, commands, commands_text = _split_commands(body, line_number)
+    return ParsedTheme(
+        title=title,
+        description=description,
+        commands=commands,
+        commands_text=commands_text,
+        line=line_number,
+    )
+
+
+def _split_title(text):
+    """Split "Title: description" at the colon that ends the title, or return None.
+
+    Titles may hold colons themselves ("Single European Sky: Military Implementation
+    (SES/SESAR): het project ..."). The description nearly always starts in lower case, so the
+    last colon followed by a lower-case word wins; failing that, the first colon.
+    """
+    candidates = [
+        match.start()
+        for match in re.finditer(r":\s", text[: MAX_TITLE_LENGTH + 2])
+        if match.start() <= MAX_TITLE_LENGTH
+    ]
+    if not (text[:1].isupper() or text[:1].isdigit()):
+        return None
+    candidates = [position for position in candidates if ". " not in text[:position]]
+    if not candidates:
+        return None
+    chosen = candidates[0]
+    for position in candidates:
+        following = text[position + 1 :].lstrip()
+        if following[:1].islower():
+            chosen = position
+    title, body = text[:chosen].strip(), text[chosen + 1 :].strip()
+    if not title or not body:
+        return None
+    return title, body
+
+
+def _has_title_line(lines):
+    """A title on a line of its own: short, no colon, no closing punctuation, text below it."""
+    if len(lines) < 2:
+        return False
+    first = lines[0]
+    width = max(len(line) for line in lines)
+    return (
+        ":" not in first
+        and not first.endswith((*TERMINAL, ",", "-"))
+        and first[:1].isupper()
+        and len(first) < 0.7 * width
+        and lines[1][:1].isupper()
+    )
+
+
+def _split_commands(body, line_number):
+    """Take the closing "(CZSK, CLAS en CLSK)" off a description: (description, codes, text)."""
+    match = COMMAND_LIST.search(body)
+    in_sentence = False
+    if match is None:
+        match = COMMAND_IN_SENTENCE.search(body)
+        in_sentence = True
+    if match is None:
+        return body, (), ""
+    inner = " ".join(match.group(1).split())
+    tokens = [token.strip() for token in re.split(r",|\s+en\s+|/", inner) if token.strip()]
+    codes = [COMMAND_ALIASES.get(token.upper()) for token in tokens]
+    if tokens and all(codes):
+        description = body[: match.start()].rstrip()
+        if in_sentence:
+            description += "."
+        return description, tuple(dict.fromkeys(codes)), inner
+    looks_like_commands = tokens and all(CODE_LIKE.match(token) for token in tokens)
+    if looks_like_commands and not in_sentence:
+        unknown = [token for token, code in zip(tokens, codes, strict=True) if code is None]
+        raise AnnexParseError(
+            "onbekende commandocode(s) "
+            + ", ".join(f"'{token}'" for token in unknown)
+            + f" in '({inner})'; bekend zijn: "
+            + ", ".join(sorted(set(COMMAND_ALIASES.values()))),
+            line_number,
+        )
+    return body, (), ""
+
+
+def _check_unique_titles(annex):
+    for section in annex.sections:
+        seen = {}
+        for theme in section.themes:
+            if theme.title in seen:
+                raise AnnexParseError(
+                    f"de titel '{theme.title}' staat twee keer in '{section.heading}' "
+                    f"(ook op regel {seen[theme.title]})",
+                    theme.line,
+                )
+            seen[theme.title] = theme.line
+
+
+def _is_heading(line):
+    return bool(HEADING_PATTERN.match(line)) and ":" not in line and not line.endswith(".")
+
+
+def _join(lines):
+    """Join wrapped lines: a word split at a line end ("F-" / "16") is put back together."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if not text:
+            text = line
+        elif text.endswith("-") and text[-2:-1].strip() and not line.startswith(ELISION_FOLLOWERS):
+            text += line
+        else:
+            text += " " + line
+    return re.sub(r"\s+", " ", text).strip()
+

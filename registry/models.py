@@ -1,0 +1,307 @@
+"""The registry's records: what the annex holds, keyed by natural keys.
+
+Every model has a natural key (a code, a slug, or section + title) enforced by a unique
+constraint, so fixtures, imports and URLs never depend on database ids.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import (
+    AgreementKind,
+    AgreementStatus,
+    CommandKind,
+    DatePrecision,
+    DutchRole,
+    Framework,
+    PartnerKind,
+    ThemeStatus,
+)
+
+iso_alpha3 = RegexValidator(
+    r"^[A-Z]{3}$", _("A country code is an ISO 3166-1 alpha-3 code: three capital letters.")
+)
+year_range = [MinValueValidator(1945), MaxValueValidator(2100)]
+
+
+class NaturalKeyManager(models.Manager):
+    """Finds a record by the fields of its natural key (used by fixtures and imports)."""
+
+    def __init__(self, *key_fields):
+        super().__init__()
+        self.key_fields = key_fields
+
+    def get_by_natural_key(self, *values):
+        return self.get(**dict(zip(self.key_fields, values, strict=True)))
+
+
+class Command(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_nl = models.CharField(_("Dutch name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=CommandKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = NaturalKeyManager("code")
+
+    class Meta:
+        verbose_name = _("command")
+        verbose_name_plural = _("commands")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.code
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A command cannot be part of itself.")})
+
+
+class Partner(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        help_text=_("ISO 3166-1 alpha-3 code for a country, the acronym for an organisation."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    name_nl = models.CharField(_("Dutch name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200)
+
+    objects = NaturalKeyManager("code")
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["kind", "name_nl"]
+
+    def __str__(self):
+        return self.name_nl
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.kind == PartnerKind.COUNTRY:
+            try:
+                iso_alpha3(self.code)
+            except ValidationError as error:
+                raise ValidationError({"code": error.messages}) from error
+
+
+class Edition(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_range)
+    title = models.CharField(_("title"), max_length=255)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    objects = NaturalKeyManager("year")
+
+    class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+    def natural_key(self):
+        return (self.year,)
+
+
+class Section(models.Model):
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+    heading = models.CharField(_("heading"), max_length=255)
+    introduction = models.TextField(_("introduction"), blank=True)
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partners"), blank=True, related_name="sections"
+    )
+
+    objects = NaturalKeyManager("key")
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.heading
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class Theme(models.Model):
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="themes"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255)
+    position = models.PositiveIntegerField(_("position in section"), default=0)
+    description = models.TextField(_("description"))
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partners"), blank=True, related_name="themes"
+    )
+    commands = models.ManyToManyField(
+        Command,
+        verbose_name=_("commands"),
+        through="ThemeCommand",
+        blank=True,
+        related_name="themes",
+        help_text=_("No command means the theme is defence-wide."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ThemeStatus.choices, default=ThemeStatus.ONGOING
+    )
+    dutch_role = models.CharField(
+        _("Dutch role"), max_length=30, choices=DutchRole.choices, blank=True
+    )
+    framework = models.CharField(
+        _("framework"), max_length=30, choices=Framework.choices, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"), null=True, blank=True, validators=year_range
+    )
+    editions = models.ManyToManyField(
+        Edition, verbose_name=_("editions"), blank=True, related_name="themes"
+    )
+
+    objects = NaturalKeyManager("section__key", "title")
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["section__position", "position", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "title"], name="theme_unique_title"),
+            models.UniqueConstraint(fields=["section", "slug"], name="theme_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.section.natural_key(), self.title)
+
+    natural_key.dependencies = ["registry.section"]
+
+
+class ThemeCommand(models.Model):
+    """A command involved in a theme, in the order the annex lists it."""
+
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="theme_commands"
+    )
+    command = models.ForeignKey(
+        Command, verbose_name=_("command"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = NaturalKeyManager("theme__section__key", "theme__title", "command__code")
+
+    class Meta:
+        verbose_name = _("command of a theme")
+        verbose_name_plural = _("commands of a theme")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "command"], name="theme_command_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme} – {self.command}"
+
+    def natural_key(self):
+        return (*self.theme.natural_key(), self.command.code)
+
+    natural_key.dependencies = ["registry.theme", "registry.command"]
+
+
+class Agreement(models.Model):
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=AgreementKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    date_signed = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("With month or year precision, the first day of that month or year."),
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
+    status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices)
+    description = models.TextField(_("description"), blank=True)
+    parties = models.ManyToManyField(
+        Partner, verbose_name=_("parties"), blank=True, related_name="agreements"
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="agreements"
+    )
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = [models.F("date_signed").asc(nulls_last=True), "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(date_signed__isnull=True, date_precision=DatePrecision.UNKNOWN)
+                    | (Q(date_signed__isnull=False) & ~Q(date_precision=DatePrecision.UNKNOWN))
+                ),
+                name="agreement_date_matches_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.date_signed is None:
+            if self.date_precision != DatePrecision.UNKNOWN:
+                raise ValidationError(
+                    {"date_signed": _("A date is needed for this precision.")}
+                )
+            return
+        if self.date_precision == DatePrecision.UNKNOWN:
+            raise ValidationError(
+                {"date_precision": _("Choose day, month or year when a date is given.")}
+            )
+        if self.date_precision in (DatePrecision.MONTH, DatePrecision.YEAR):
+            self.date_signed = self.date_signed.replace(day=1)
+        if self.date_precision == DatePrecision.YEAR:
+            self.date_signed = self.date_signed.replace(month=1)
+
+    @property
+    def date_display(self):
+        """The date at the precision the source gives: "18 april 2012", "juni 2016", "2016"."""
+        formats = {
+            DatePrecision.DAY: "j F Y",
+            DatePrecision.MONTH: "F Y",
+            DatePrecision.YEAR: "Y",
+        }
+        if self.date_signed is None or self.date_precision not in formats:
+            return ""
+        return date_format(self.date_signed, formats[self.date_precision])
