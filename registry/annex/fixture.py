@@ -1,0 +1,158 @@
+"""Write a parsed annex as a Django fixture with natural keys (pure Python, no Django).
+
+The fixture in ``fixtures/`` is generated from the annex text by this module, so the loaded
+registry and the text cannot drift apart: a test rebuilds it and compares.
+"""
+
+import json
+import re
+from datetime import date
+
+from registry.annex.facts import annex_facts
+from registry.annex.vocabulary import COMMANDS, partner, slugify
+
+DATE_FORMS = {
+    re.compile(r"^\d{4}-\d{2}-\d{2}$"): "day",
+    re.compile(r"^\d{4}-\d{2}$"): "month",
+    re.compile(r"^\d{4}$"): "year",
+}
+
+
+class FixtureError(ValueError):
+    pass
+
+
+def build_fixture(annex, *, edition_year, agreements):
+    """The Django fixture objects (a list of dicts) for one edition of the annex."""
+    sections, themes = annex_facts(annex, edition_year)
+    theme_keys = {(theme.section_key, theme.title) for theme in themes}
+    texts = _source_texts(sections, themes)
+    partner_codes = sorted(
+        {code for item in [*sections, *themes] for code in item.partners}
+        | {code for agreement in agreements for code in agreement["parties"]}
+    )
+    objects = [*_commands(), *_partners(partner_codes)]
+    objects.append(
+        _object(
+            "edition",
+            year=edition_year,
+            title=annex.title,
+            introduction="\n\n".join(annex.introduction),
+        )
+    )
+    for section in sections:
+        objects.append(
+            _object(
+                "section",
+                key=section.key,
+                position=section.position,
+                heading=section.heading,
+                introduction=section.introduction,
+                partners=[[code] for code in section.partners],
+            )
+        )
+    objects.extend(_themes(themes, edition_year))
+    for agreement in agreements:
+        objects.append(_agreement(agreement, theme_keys, texts))
+    return objects
+
+
+def dump_fixture(objects):
+    return json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+
+
+def _commands():
+    for position, command in enumerate(COMMANDS, start=1):
+        yield _object(
+            "command",
+            code=command.code,
+            name_nl=command.name_nl,
+            name_en=command.name_en,
+            kind=command.kind,
+            parent=[command.parent] if command.parent else None,
+            position=position,
+        )
+
+
+def _partners(codes):
+    for code in codes:
+        info = partner(code)
+        yield _object(
+            "partner", code=info.code, kind=info.kind, name_nl=info.name_nl, name_en=info.name_en
+        )
+
+
+def _themes(themes, edition_year):
+    slugs = {}
+    for theme in themes:
+        slug = slugify(theme.title)
+        taken = slugs.setdefault(theme.section_key, set())
+        candidate, number = slug, 2
+        while candidate in taken:
+            candidate, number = f"{slug}-{number}", number + 1
+        taken.add(candidate)
+        yield _object(
+            "theme",
+            section=[theme.section_key],
+            title=theme.title,
+            slug=candidate,
+            position=theme.position,
+            description=theme.description,
+            partners=[[code] for code in theme.partners],
+            status=theme.status,
+            dutch_role=theme.dutch_role,
+            framework=theme.framework,
+            target_year=theme.target_year,
+            editions=[[edition_year]],
+        )
+        for position, code in enumerate(theme.commands, start=1):
+            yield _object(
+                "themecommand",
+                theme=[theme.section_key, theme.title],
+                command=[code],
+                position=position,
+            )
+
+
+def _agreement(agreement, theme_keys, texts):
+    slug = agreement["slug"]
+    for section_key, title in agreement["themes"]:
+        if (section_key, title) not in theme_keys:
+            raise FixtureError(f"{slug}: no theme '{title}' in section '{section_key}'")
+    source = agreement["source"]
+    source_key = (source["section"], source.get("theme"))
+    if agreement["evidence"] not in texts.get(source_key, ""):
+        raise FixtureError(f"{slug}: the evidence is not in {source_key}")
+    signed, precision = _date(agreement.get("date"), slug)
+    return _object(
+        "agreement",
+        slug=slug,
+        kind=agreement["kind"],
+        title=agreement["title"],
+        date_signed=signed,
+        date_precision=precision,
+        status=agreement["status"],
+        description=agreement["evidence"],
+        parties=[[code] for code in agreement["parties"]],
+        themes=[list(key) for key in agreement["themes"]],
+    )
+
+
+def _date(value, slug):
+    if value is None:
+        return None, "unknown"
+    for form, precision in DATE_FORMS.items():
+        if form.match(str(value)):
+            parts = [int(part) for part in str(value).split("-")] + [1, 1]
+            return date(*parts[:3]).isoformat(), precision
+    raise FixtureError(f"{slug}: date {value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def _source_texts(sections, themes):
+    texts = {(section.key, None): section.introduction for section in sections}
+    texts.update({(theme.section_key, theme.title): theme.description for theme in themes})
+    return texts
+
+
+def _object(model, **fields):
+    return {"model": f"registry.{model}", "fields": fields}
