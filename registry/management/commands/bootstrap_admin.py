@@ -1,0 +1,53 @@
+"""Give the first user a way into the admin without a password written anywhere.
+
+On a registry without a superuser, this creates one with a random password and prints it once.
+On a registry that has one, it changes nothing, so it is safe to run on every start.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a first superuser with a random password, printed once, unless a superuser "
+        "already exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin", help="Default: admin.")
+
+    @transaction.atomic
+    def handle(self, *args, username, **options):
+        user_model = get_user_model()
+        existing = user_model.objects.filter(is_superuser=True).order_by("pk").first()
+        if existing is not None:
+            self.stdout.write(
+                f'A superuser already exists ("{existing.get_username()}"); nothing changed.'
+            )
+            return
+        if user_model.objects.filter(**{user_model.USERNAME_FIELD: username}).exists():
+            raise CommandError(
+                f'A user "{username}" exists but is not a superuser. Choose another '
+                "--username, or make that user a superuser with the admin or the shell."
+            )
+        password = secrets.token_urlsafe(16)
+        user_model.objects.create_superuser(
+            **{user_model.USERNAME_FIELD: username}, email="", password=password
+        )
+        self.stdout.write(
+            "\n".join(
+                [
+                    f'Created the superuser "{username}" with a random password:',
+                    "",
+                    f"    Username: {username}",
+                    f"    Password: {password}",
+                    "",
+                    "This password is shown only this once. Log in at /admin/ and change it",
+                    '(top right: "Wachtwoord wijzigen" / "Change password").',
+                ]
+            )
+        )

@@ -1,0 +1,93 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+User = get_user_model()
+
+
+def bootstrap_admin(*args):
+    out = StringIO()
+    call_command("bootstrap_admin", *args, stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output):
+    match = re.search(r"^\s*Password: (\S+)$", output, re.MULTILINE)
+    assert match, output
+    return match.group(1)
+
+
+@pytest.mark.django_db
+def test_creates_one_superuser_whose_printed_password_logs_in():
+    output = bootstrap_admin()
+
+    user = User.objects.get()
+    assert user.username == "admin"
+    assert user.is_superuser
+    assert user.is_staff
+    assert user.is_active
+    assert authenticate(username="admin", password=printed_password(output)) == user
+    assert "change it" in output
+
+
+@pytest.mark.django_db
+def test_password_is_long_random_and_not_stored_in_clear():
+    password = printed_password(bootstrap_admin())
+
+    assert len(password) >= 20
+    user = User.objects.get()
+    assert user.has_usable_password()
+    assert password not in user.password
+
+
+@pytest.mark.django_db
+def test_each_fresh_registry_gets_a_different_password():
+    first = printed_password(bootstrap_admin())
+    User.objects.all().delete()
+    second = printed_password(bootstrap_admin())
+
+    assert first != second
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing_and_prints_no_password():
+    bootstrap_admin()
+    before = list(User.objects.values())
+
+    output = bootstrap_admin()
+
+    assert list(User.objects.values()) == before
+    assert "already exists" in output
+    assert "Password" not in output
+
+
+@pytest.mark.django_db
+def test_username_option():
+    password = printed_password(bootstrap_admin("--username", "beheerder"))
+
+    assert authenticate(username="beheerder", password=password).is_superuser
+
+
+@pytest.mark.django_db
+def test_any_existing_superuser_is_enough():
+    User.objects.create_superuser("someone", password="not-printed-anywhere")
+
+    output = bootstrap_admin()
+
+    assert list(User.objects.values_list("username", flat=True)) == ["someone"]
+    assert '"someone"' in output
+
+
+@pytest.mark.django_db
+def test_refuses_to_take_over_an_ordinary_user_with_that_name():
+    User.objects.create_user("admin", password="the-users-own-password")
+
+    with pytest.raises(CommandError, match="not a superuser"):
+        bootstrap_admin()
+
+    user = User.objects.get()
+    assert not user.is_superuser
+    assert user.check_password("the-users-own-password")
