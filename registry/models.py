@@ -193,12 +193,22 @@ class Theme(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        # Titles repeat across sections ("Cyber"), so the section key tells them apart.
+        return f"{self.title} ({self.section.key})"
 
     def natural_key(self):
         return (*self.section.natural_key(), self.title)
 
     natural_key.dependencies = ["registry.section"]
+
+    def ordered_commands(self):
+        """The commands in the annex's order; uses ``theme_commands`` when prefetched."""
+        links = sorted(self.theme_commands.all(), key=lambda link: link.position)
+        return [link.command for link in links]
+
+    @property
+    def is_defence_wide(self):
+        return not self.theme_commands.all()
 
 
 class ThemeCommand(models.Model):

@@ -1,0 +1,52 @@
+# Two commands:
+#   make start   the registry on http://127.0.0.1:8000/admin/ with the 2016 annex loaded
+#   make test    lint, format, migration and fixture checks, then the tests
+# Both install into .venv first. DATABASE_URL from the environment is honoured (default: the
+# SQLite file db.sqlite3). HOST, PORT and PYTEST_ARGS can be given: make start PORT=8080.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+INSTALLED := $(VENV)/installed.stamp
+ANNEX := fixtures/annex-2016.json
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# These are development commands; production settings are for gunicorn (see README.md).
+export DEBUG := true
+
+.PHONY: start test install
+
+start: install
+	$(MANAGE) migrate --no-input
+	@# loaddata overwrites records that share a natural key, so loading the annex on every
+	@# start would undo edits made in the admin: load it into an empty registry only.
+	@loaded=$$($(MANAGE) shell --no-imports -c "from registry.models import Edition; \
+		print(Edition.objects.filter(year=2016).exists())") && \
+	if [ "$$loaded" = True ]; then \
+		echo "The 2016 annex is already loaded; the records are kept as they are."; \
+	else \
+		echo "$(MANAGE) loaddata $(ANNEX)" && $(MANAGE) loaddata $(ANNEX); \
+	fi
+	$(MANAGE) bootstrap_admin
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) build_annex_fixture --check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(INSTALLED)
+
+# Reinstall only when pyproject.toml changes.
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)

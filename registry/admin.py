@@ -1,0 +1,269 @@
+"""The staff's admin: every record of the registry, with useful lists, filters and search."""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import (
+    Agreement,
+    Command,
+    Edition,
+    Partner,
+    Section,
+    Theme,
+    ThemeCommand,
+)
+
+admin.site.site_header = _("Defence cooperation registry")
+admin.site.site_title = _("Defence cooperation registry")
+admin.site.index_title = _("Registry management")
+
+DEFENCE_WIDE = _("defence-wide")
+
+
+def admin_link(record):
+    meta = record._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+    return format_html('<a href="{}">{}</a>', url, record)
+
+
+def link_list(records):
+    return format_html_join(", ", "{}", ((admin_link(record),) for record in records)) or "–"
+
+
+class CommandListFilter(admin.SimpleListFilter):
+    """Themes by command, with "defence-wide" for themes that name no command."""
+
+    title = _("command")
+    parameter_name = "command"
+    defence_wide = "defensiebreed"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.defence_wide, DEFENCE_WIDE),
+            *((command.code, command.code) for command in Command.objects.all()),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.defence_wide:
+            return queryset.filter(theme_commands__isnull=True)
+        if self.value():
+            return queryset.filter(theme_commands__command__code=self.value())
+        return queryset
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Agreements by the year they were signed, as far as the source gives a date."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date_signed", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(date_signed__year=self.value())
+        return queryset
+
+
+class ThemeCommandInline(admin.TabularInline):
+    model = ThemeCommand
+    extra = 0
+    autocomplete_fields = ["command"]
+    fields = ["position", "command"]
+    verbose_name = _("command")
+    verbose_name_plural = _("commands (none: defence-wide)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("command")
+
+
+class ThemeAgreementInline(admin.TabularInline):
+    model = Agreement.themes.through
+    extra = 0
+    autocomplete_fields = ["agreement"]
+    verbose_name = _("agreement")
+    verbose_name_plural = _("agreements")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agreement")
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "section_link",
+        "commands_display",
+        "partners_display",
+        "status",
+        "dutch_role",
+        "target_year",
+    ]
+    list_display_links = ["title"]
+    list_filter = [
+        "section",
+        CommandListFilter,
+        ("partners", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "dutch_role",
+        "framework",
+        "editions__year",
+        "target_year",
+    ]
+    search_fields = ["title", "description", "section__heading", "section__key"]
+    ordering = ["section__position", "position"]
+    list_per_page = 50
+    show_full_result_count = False
+    autocomplete_fields = ["section", "partners"]
+    filter_horizontal = ["editions"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ThemeCommandInline, ThemeAgreementInline]
+    fieldsets = [
+        (None, {"fields": ["section", "title", "slug", "position", "description"]}),
+        (_("Facts"), {"fields": ["status", "dutch_role", "framework", "target_year"]}),
+        (_("Partners and editions"), {"fields": ["partners", "editions"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("section")
+            .prefetch_related(
+                Prefetch("theme_commands", ThemeCommand.objects.select_related("command")),
+                Prefetch("partners", Partner.objects.only("code", "name_nl")),
+            )
+        )
+
+    @admin.display(description=_("section"), ordering="section__position")
+    def section_link(self, theme):
+        return theme.section.key
+
+    @admin.display(description=_("commands"))
+    def commands_display(self, theme):
+        commands = theme.ordered_commands()
+        if not commands:
+            return format_html("<em>{}</em>", DEFENCE_WIDE)
+        return ", ".join(command.code for command in commands)
+
+    @admin.display(description=_("partners"))
+    def partners_display(self, theme):
+        return ", ".join(sorted(partner.code for partner in theme.partners.all())) or "–"
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
+    list_filter = [
+        "kind",
+        "status",
+        "date_precision",
+        YearListFilter,
+        ("parties", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "slug", "description"]
+    list_per_page = 50
+    show_full_result_count = False
+    autocomplete_fields = ["parties", "themes"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "title",
+        "slug",
+        "kind",
+        "status",
+        ("date_signed", "date_precision"),
+        "parties",
+        "themes",
+        "description",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("parties", Partner.objects.only("code", "name_nl")),
+                Prefetch("themes", Theme.objects.select_related("section")),
+            )
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "themes":
+            kwargs["queryset"] = Theme.objects.select_related("section")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("date"), ordering="date_signed")
+    def date_column(self, agreement):
+        return agreement.date_display or _("unknown")
+
+    @admin.display(description=_("parties"))
+    def parties_display(self, agreement):
+        return ", ".join(sorted(partner.code for partner in agreement.parties.all())) or "–"
+
+    @admin.display(description=_("themes"))
+    def theme_links(self, agreement):
+        return link_list(agreement.themes.all())
+
+
+class CountedAdmin(admin.ModelAdmin):
+    """Shows how many themes a record has, counted in the list's own query."""
+
+    count_field = "themes"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(theme_count=Count(self.count_field))
+
+    @admin.display(description=_("themes"), ordering="theme_count")
+    def theme_count(self, record):
+        return record.theme_count
+
+
+@admin.register(Partner)
+class PartnerAdmin(CountedAdmin):
+    list_display = ["code", "name_nl", "name_en", "kind", "theme_count"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_nl", "name_en"]
+    ordering = ["kind", "name_nl"]
+    readonly_fields = ["theme_links", "agreement_links"]
+
+    @admin.display(description=_("themes"))
+    def theme_links(self, partner):
+        return link_list(partner.themes.select_related("section"))
+
+    @admin.display(description=_("agreements"))
+    def agreement_links(self, partner):
+        return link_list(partner.agreements.all())
+
+
+@admin.register(Command)
+class CommandAdmin(CountedAdmin):
+    list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
+    list_select_related = ["parent"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_nl", "name_en"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Section)
+class SectionAdmin(CountedAdmin):
+    list_display = ["position", "heading", "key", "theme_count"]
+    list_display_links = ["heading"]
+    search_fields = ["heading", "key"]
+    ordering = ["position"]
+    autocomplete_fields = ["partners"]
+    readonly_fields = ["theme_links"]
+
+    @admin.display(description=_("themes"))
+    def theme_links(self, section):
+        return link_list(section.themes.all())
+
+
+@admin.register(Edition)
+class EditionAdmin(CountedAdmin):
+    list_display = ["year", "title", "theme_count"]
+    search_fields = ["title"]
