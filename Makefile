@@ -17,18 +17,19 @@ PYTEST_ARGS ?=
 # These are development commands; production settings are for gunicorn (see README.md).
 export DEBUG := true
 
+# loaddata overwrites records that share a natural key, so loading the annex on every start
+# would undo edits made in the admin: `make start` loads it into an empty registry only.
+ANNEX_LOADED := from registry.models import Edition; print(Edition.objects.filter(year=2016).exists())
+
 .PHONY: start test install
 
 start: install
 	$(MANAGE) migrate --no-input
-	@# loaddata overwrites records that share a natural key, so loading the annex on every
-	@# start would undo edits made in the admin: load it into an empty registry only.
-	@loaded=$$($(MANAGE) shell --no-imports -c "from registry.models import Edition; \
-		print(Edition.objects.filter(year=2016).exists())") && \
+	@loaded=$$($(MANAGE) shell --no-imports -c "$(ANNEX_LOADED)") && \
 	if [ "$$loaded" = True ]; then \
 		echo "The 2016 annex is already loaded; the records are kept as they are."; \
 	else \
-		echo "$(MANAGE) loaddata $(ANNEX)" && $(MANAGE) loaddata $(ANNEX); \
+		$(MANAGE) loaddata $(ANNEX); \
 	fi
 	$(MANAGE) bootstrap_admin
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -44,7 +45,6 @@ install: $(INSTALLED)
 
 # Reinstall only when pyproject.toml changes.
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
