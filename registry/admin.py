@@ -1,6 +1,8 @@
 """The staff's admin: every record of the registry, with useful lists, filters and search."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -15,6 +17,7 @@ from registry.models import (
     Theme,
     ThemeCommand,
 )
+from registry.services.themes import theme_set_commands
 
 admin.site.site_header = _("Defence cooperation registry")
 admin.site.site_title = _("Defence cooperation registry")
@@ -70,27 +73,51 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ThemeCommandInline(admin.TabularInline):
-    model = ThemeCommand
-    extra = 0
-    autocomplete_fields = ["command"]
-    fields = ["position", "command"]
-    verbose_name = _("command")
-    verbose_name_plural = _("commands (none: defence-wide)")
+class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """Shows the selected records in the order of the value, so an order can be edited."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("command")
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = {str(item): index for index, item in enumerate(value)}
+        for _group, options, _index in groups:
+            options.sort(key=lambda option: order.get(str(option["value"]), len(order)))
+        return groups
 
 
-class ThemeAgreementInline(admin.TabularInline):
-    model = Agreement.themes.through
-    extra = 0
-    autocomplete_fields = ["agreement"]
-    verbose_name = _("agreement")
-    verbose_name_plural = _("agreements")
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = [
+            "section",
+            "title",
+            "slug",
+            "position",
+            "description",
+            "status",
+            "dutch_role",
+            "framework",
+            "target_year",
+            "partners",
+            "editions",
+        ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agreement")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commands"] = forms.ModelMultipleChoiceField(
+            label=_("commands"),
+            queryset=Command.objects.all(),
+            required=False,
+            widget=OrderedAutocompleteSelectMultiple(Theme._meta.get_field("commands"), admin.site),
+            help_text=_("In the order of the annex. No command means the theme is defence-wide."),
+        )
+        if self.instance.pk:
+            self.initial["commands"] = [c.pk for c in self.instance.ordered_commands()]
+
+    def clean_commands(self):
+        """Keep the order in which the commands were submitted."""
+        chosen = {str(command.pk): command for command in self.cleaned_data["commands"]}
+        submitted = self.data.getlist(self.add_prefix("commands"))
+        return [chosen[pk] for pk in dict.fromkeys(submitted) if pk in chosen]
 
 
 @admin.register(Theme)
@@ -122,12 +149,25 @@ class ThemeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["section", "partners"]
     filter_horizontal = ["editions"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ThemeCommandInline, ThemeAgreementInline]
+    form = ThemeForm
+    readonly_fields = ["agreement_links"]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "position", "description"]}),
+        (_("Commands"), {"fields": ["commands"]}),
         (_("Facts"), {"fields": ["status", "dutch_role", "framework", "target_year"]}),
         (_("Partners and editions"), {"fields": ["partners", "editions"]}),
+        (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        theme_set_commands(theme=form.instance, commands=form.cleaned_data["commands"])
+
+    @admin.display(description=_("agreements"))
+    def agreement_links(self, theme):
+        if theme.pk is None:
+            return "–"
+        return link_list(theme.agreements.all())
 
     def get_queryset(self, request):
         return (
@@ -246,6 +286,7 @@ class CommandAdmin(CountedAdmin):
     list_select_related = ["parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name_nl", "name_en"]
+    ordering = ["position", "code"]
     autocomplete_fields = ["parent"]
 
 
@@ -267,3 +308,4 @@ class SectionAdmin(CountedAdmin):
 class EditionAdmin(CountedAdmin):
     list_display = ["year", "title", "theme_count"]
     search_fields = ["title"]
+    ordering = ["-year"]

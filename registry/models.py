@@ -291,9 +291,7 @@ class Agreement(models.Model):
     def clean(self):
         if self.date_signed is None:
             if self.date_precision != DatePrecision.UNKNOWN:
-                raise ValidationError(
-                    {"date_signed": _("A date is needed for this precision.")}
-                )
+                raise ValidationError({"date_signed": _("A date is needed for this precision.")})
             return
         if self.date_precision == DatePrecision.UNKNOWN:
             raise ValidationError(

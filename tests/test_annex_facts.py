@@ -75,10 +75,21 @@ def test_theme_partners_include_those_beyond_the_section(facts):
     _, themes = facts
     assert themes[("gbr", "F-35")].partners == ("GBR", "AUS", "USA")
     assert set(themes[("gbr", "Joint Expeditionary Force (JEF)")].partners) == {
-        "GBR", "DNK", "EST", "LVA", "LTU", "NOR"
+        "GBR",
+        "DNK",
+        "EST",
+        "LVA",
+        "LTU",
+        "NOR",
     }
     assert set(themes[("multilateraal", "European Air Transport Command (EATC)")].partners) == {
-        "EATC", "BEL", "DEU", "FRA", "ITA", "LUX", "ESP"
+        "EATC",
+        "BEL",
+        "DEU",
+        "FRA",
+        "ITA",
+        "LUX",
+        "ESP",
     }
 
 
@@ -104,8 +115,10 @@ def test_frameworks_follow_section_and_wording(facts):
         ("onderzoeken van samenwerkingsmogelijkheden op het gebied van cyber.", "exploratory"),
         ("het bestendigen van de samenwerking, alsmede het onderzoeken van meer.", "ongoing"),
         ("Dit project is inmiddels voltooid.", "completed"),
-        ("Nederland neemt momenteel niet deel aan dit project, maar is wel geïnteresseerd.",
-         "interested"),
+        (
+            "Nederland neemt momenteel niet deel aan dit project, maar is wel geïnteresseerd.",
+            "interested",
+        ),
         ("gezamenlijke onderzoeksprogramma’s.", "ongoing"),
     ],
 )
@@ -123,7 +136,10 @@ def test_role_and_year_rules():
 
 def test_partner_names_adjectives_and_organisations():
     assert partners_named("de Belgische brigade, het VK en de Navo; Frans Guyana") == [
-        "BEL", "GBR", "NATO", "FRA"
+        "BEL",
+        "GBR",
+        "NATO",
+        "FRA",
     ]
     assert partners_named("Nederland en Curaçao") == []
 

@@ -39,9 +39,7 @@ class TestThe2016Annex:
             assert section.introduction == expected.SECTION_INTRODUCTIONS[key], key
 
     @pytest.mark.parametrize(("key", "title"), list(expected.SAMPLE_DESCRIPTIONS))
-    def test_repairs_page_breaks_and_split_words_in_descriptions(
-        self, parsed_annex, key, title
-    ):
+    def test_repairs_page_breaks_and_split_words_in_descriptions(self, parsed_annex, key, title):
         section = parsed_annex.sections[expected.SECTION_KEYS.index(key)]
         theme = next(theme for theme in section.themes if theme.title == title)
         assert theme.description == expected.SAMPLE_DESCRIPTIONS[(key, title)]
@@ -49,7 +47,9 @@ class TestThe2016Annex:
     def test_reads_the_title_and_introduction_of_the_annex(self, parsed_annex):
         assert parsed_annex.title == "Bijlage 2: Overzicht van samenwerkingsthema’s"
         assert len(parsed_annex.introduction) == 2
-        assert parsed_annex.introduction[1].endswith("speelt het Commando DienstenCentra (CDC) een rol.")
+        assert parsed_annex.introduction[1].endswith(
+            "speelt het Commando DienstenCentra (CDC) een rol."
+        )
         assert parsed_annex.warnings == []
 
     def test_leaves_no_page_break_artefacts(self, parsed_annex):

@@ -15,7 +15,7 @@ CODE_BY_NAME = {"Defensie Cyber Commando": "DCC"}
 
 
 def codes_as_written(written):
-    """"DMO, CZSK, CLAS en CLSK" -> ["DMO", "CZSK", "CLAS", "CLSK"] (independent of the parser)."""
+    """ "DMO, CZSK, CLAS en CLSK" -> ["DMO", "CZSK", "CLAS", "CLSK"] (independent of the parser)."""
     if written is None:
         return []
     parts = [part.strip() for part in re.split(r",| en |/", written) if part.strip()]
@@ -83,7 +83,15 @@ def test_every_theme_appears_in_the_2016_edition():
 
 def test_commands_and_their_parent():
     assert set(Command.objects.values_list("code", flat=True)) == {
-        "CZSK", "CLAS", "CLSK", "CKMar", "BS", "DMO", "CDC", "DGO", "DCC"
+        "CZSK",
+        "CLAS",
+        "CLSK",
+        "CKMar",
+        "BS",
+        "DMO",
+        "CDC",
+        "DGO",
+        "DCC",
     }
     assert Command.objects.get(code="DGO").parent.code == "CDC"
 
@@ -101,32 +109,77 @@ def test_partners_named_by_the_themes():
 @pytest.mark.parametrize(
     ("slug", "kind", "signed", "precision", "status", "parties"),
     [
-        ("benelux-ministeriele-verklaring-2012", "ministerial_declaration", date(2012, 4, 18),
-         "day", "signed", {"BEL", "LUX"}),
-        ("duits-nederlandse-declaration-of-intent-2013", "doi", date(2013, 5, 28), "day",
-         "signed", {"DEU"}),
+        (
+            "benelux-ministeriele-verklaring-2012",
+            "ministerial_declaration",
+            date(2012, 4, 18),
+            "day",
+            "signed",
+            {"BEL", "LUX"},
+        ),
+        (
+            "duits-nederlandse-declaration-of-intent-2013",
+            "doi",
+            date(2013, 5, 28),
+            "day",
+            "signed",
+            {"DEU"},
+        ),
         ("loi-seebataillon-2016", "loi", date(2016, 2, 4), "day", "signed", {"DEU"}),
         ("loi-medegebruik-jss-2016", "loi", date(2016, 2, 4), "day", "signed", {"DEU"}),
         ("loi-benelux-brigades-2016", "loi", date(2016, 1, 1), "year", "signed", {"BEL", "LUX"}),
-        ("overeenkomst-korps-mariniers-lichte-brigade-2016", "agreement", date(2016, 6, 1),
-         "month", "signed", {"BEL"}),
-        ("loi-vervanging-mijnenjagers-m-fregatten", "loi", None, "unknown", "in_preparation",
-         {"BEL"}),
-        ("loi-landmachten-frankrijk-opleiding-training", "loi", None, "unknown", "drawn_up",
-         {"FRA"}),
+        (
+            "overeenkomst-korps-mariniers-lichte-brigade-2016",
+            "agreement",
+            date(2016, 6, 1),
+            "month",
+            "signed",
+            {"BEL"},
+        ),
+        (
+            "loi-vervanging-mijnenjagers-m-fregatten",
+            "loi",
+            None,
+            "unknown",
+            "in_preparation",
+            {"BEL"},
+        ),
+        (
+            "loi-landmachten-frankrijk-opleiding-training",
+            "loi",
+            None,
+            "unknown",
+            "drawn_up",
+            {"FRA"},
+        ),
         ("loi-f-35-weapon-instructor-course", "loi", None, "unknown", "signed", {"NOR"}),
         ("mou-smart-2015", "mou", date(2015, 10, 29), "day", "signed", {"NOR"}),
-        ("mou-joint-expeditionary-force-2015", "mou", date(2015, 11, 30), "day", "signed",
-         {"GBR", "DNK", "EST", "LVA", "LTU", "NOR"}),
+        (
+            "mou-joint-expeditionary-force-2015",
+            "mou",
+            date(2015, 11, 30),
+            "day",
+            "signed",
+            {"GBR", "DNK", "EST", "LVA", "LTU", "NOR"},
+        ),
         ("joint-action-plan-migratie", "action_plan", None, "unknown", "drawn_up", {"GBR"}),
-        ("mou-precisiegeleide-munitie-2016", "mou", date(2016, 2, 11), "day", "signed",
-         {"DNK", "BEL", "GRC", "NOR", "PRT", "ESP", "CZE"}),
+        (
+            "mou-precisiegeleide-munitie-2016",
+            "mou",
+            date(2016, 2, 11),
+            "day",
+            "signed",
+            {"DNK", "BEL", "GRC", "NOR", "PRT", "ESP", "CZE"},
+        ),
     ],
 )
 def test_agreements_named_in_the_text(slug, kind, signed, precision, status, parties):
     agreement = Agreement.objects.get(slug=slug)
     assert (agreement.kind, agreement.date_signed, agreement.date_precision, agreement.status) == (
-        kind, signed, precision, status
+        kind,
+        signed,
+        precision,
+        status,
     )
     assert set(agreement.parties.values_list("code", flat=True)) == parties
 

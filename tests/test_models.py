@@ -52,8 +52,12 @@ def test_agreement_date_needs_a_matching_precision():
 
 def test_clean_rounds_a_month_or_year_date_down():
     agreement = Agreement(
-        slug="z", kind="mou", title="Z", status="signed",
-        date_signed=date(2016, 6, 17), date_precision="month",
+        slug="z",
+        kind="mou",
+        title="Z",
+        status="signed",
+        date_signed=date(2016, 6, 17),
+        date_precision="month",
     )
     agreement.full_clean()
     assert agreement.date_signed == date(2016, 6, 1)

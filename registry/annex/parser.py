@@ -295,4 +295,3 @@ def _join(lines):
         else:
             text += " " + line
     return re.sub(r"\s+", " ", text).strip()
-

@@ -20,9 +20,14 @@ class CommandInfo:
 COMMANDS = (
     CommandInfo("CZSK", "Commando Zeestrijdkrachten", "Royal Netherlands Navy", "operational"),
     CommandInfo("CLAS", "Commando Landstrijdkrachten", "Royal Netherlands Army", "operational"),
-    CommandInfo("CLSK", "Commando Luchtstrijdkrachten", "Royal Netherlands Air Force", "operational"),
     CommandInfo(
-        "CKMar", "Commando Koninklijke Marechaussee", "Royal Netherlands Marechaussee", "operational"
+        "CLSK", "Commando Luchtstrijdkrachten", "Royal Netherlands Air Force", "operational"
+    ),
+    CommandInfo(
+        "CKMar",
+        "Commando Koninklijke Marechaussee",
+        "Royal Netherlands Marechaussee",
+        "operational",
     ),
     CommandInfo("BS", "Bestuursstaf", "Central Staff", "defence_part"),
     CommandInfo(
@@ -70,7 +75,9 @@ ORGANISATIONS = (
         ("Allied Command Transformation",),
     ),
     OrganisationInfo(
-        "MCCE", "Movement Coordination Centre Europe", "Movement Coordination Centre Europe",
+        "MCCE",
+        "Movement Coordination Centre Europe",
+        "Movement Coordination Centre Europe",
         ("MCCE",),
     ),
     OrganisationInfo(
@@ -92,7 +99,9 @@ ORGANISATIONS = (
         ("NSPA",),
     ),
     OrganisationInfo(
-        "EUROGENDFOR", "European Gendarmerie Force", "European Gendarmerie Force",
+        "EUROGENDFOR",
+        "European Gendarmerie Force",
+        "European Gendarmerie Force",
         ("EUROGENDFOR",),
     ),
     OrganisationInfo("EAG", "European Air Group", "European Air Group", ("EAG",)),
@@ -160,17 +169,13 @@ KNOWN_SECTIONS = {
     "Samenwerkingsgebieden met Duitsland": KnownSection("deu", ("DEU",), "bilateral"),
     "Samenwerkingsgebieden met Frankrijk": KnownSection("fra", ("FRA",), "bilateral"),
     "Samenwerkingsgebieden met Noorwegen": KnownSection("nor", ("NOR",), "bilateral"),
-    "Samenwerkingsgebieden met het Verenigd Koninkrijk": KnownSection(
-        "gbr", ("GBR",), "bilateral"
-    ),
+    "Samenwerkingsgebieden met het Verenigd Koninkrijk": KnownSection("gbr", ("GBR",), "bilateral"),
     "Samenwerkingsgebieden met de Verenigde Staten": KnownSection("usa", ("USA",), "bilateral"),
     "Overige Navo en EU-partners; andere partners": KnownSection(
         "overige-partners", ("AUS", "IDN", "ISR"), "bilateral"
     ),
     "Partners voor specifieke thema’s": KnownSection("specifieke-themas", None, "bilateral"),
-    "Samenwerkingsgebieden in de Navo": KnownSection(
-        "nato", ("NATO",), "nato_smart_defence"
-    ),
+    "Samenwerkingsgebieden in de Navo": KnownSection("nato", ("NATO",), "nato_smart_defence"),
     "Samenwerkingsgebieden in de EU": KnownSection("eu", ("EU", "EDA"), "eu_eda"),
     "Overige multilaterale samenwerkingsgebieden": KnownSection(
         "multilateraal", (), "multilateral"
