@@ -85,6 +85,14 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
 
 class ThemeForm(forms.ModelForm):
+    commands_in_order = forms.ModelMultipleChoiceField(
+        label=_("commands"),
+        queryset=Command.objects.all(),
+        required=False,
+        widget=OrderedAutocompleteSelectMultiple(Theme._meta.get_field("commands"), admin.site),
+        help_text=_("In the order of the annex. No command means the theme is defence-wide."),
+    )
+
     class Meta:
         model = Theme
         fields = [
@@ -98,25 +106,18 @@ class ThemeForm(forms.ModelForm):
             "framework",
             "target_year",
             "partners",
-            "editions",
+            "is_archived",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commands"] = forms.ModelMultipleChoiceField(
-            label=_("commands"),
-            queryset=Command.objects.all(),
-            required=False,
-            widget=OrderedAutocompleteSelectMultiple(Theme._meta.get_field("commands"), admin.site),
-            help_text=_("In the order of the annex. No command means the theme is defence-wide."),
-        )
         if self.instance.pk:
-            self.initial["commands"] = [c.pk for c in self.instance.ordered_commands()]
+            self.initial["commands_in_order"] = [c.pk for c in self.instance.ordered_commands()]
 
-    def clean_commands(self):
+    def clean_commands_in_order(self):
         """Keep the order in which the commands were submitted."""
-        chosen = {str(command.pk): command for command in self.cleaned_data["commands"]}
-        submitted = self.data.getlist(self.add_prefix("commands"))
+        chosen = {str(c.pk): c for c in self.cleaned_data["commands_in_order"]}
+        submitted = self.data.getlist(self.add_prefix("commands_in_order"))
         return [chosen[pk] for pk in dict.fromkeys(submitted) if pk in chosen]
 
 
@@ -141,27 +142,33 @@ class ThemeAdmin(admin.ModelAdmin):
         "framework",
         "editions__year",
         "target_year",
+        "is_archived",
     ]
     search_fields = ["title", "description", "section__heading", "section__key"]
     ordering = ["section__position", "position"]
     list_per_page = 50
     show_full_result_count = False
     autocomplete_fields = ["section", "partners"]
-    filter_horizontal = ["editions"]
     prepopulated_fields = {"slug": ["title"]}
     form = ThemeForm
-    readonly_fields = ["agreement_links"]
+    readonly_fields = ["agreement_links", "edition_list"]
     fieldsets = [
         (None, {"fields": ["section", "title", "slug", "position", "description"]}),
-        (_("Commands"), {"fields": ["commands"]}),
+        (_("Commands"), {"fields": ["commands_in_order"]}),
         (_("Facts"), {"fields": ["status", "dutch_role", "framework", "target_year"]}),
-        (_("Partners and editions"), {"fields": ["partners", "editions"]}),
+        (_("Partners and editions"), {"fields": ["partners", "edition_list", "is_archived"]}),
         (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        theme_set_commands(theme=form.instance, commands=form.cleaned_data["commands"])
+        theme_set_commands(theme=form.instance, commands=form.cleaned_data["commands_in_order"])
+
+    @admin.display(description=_("editions"))
+    def edition_list(self, theme):
+        if theme.pk is None:
+            return "–"
+        return ", ".join(str(edition.year) for edition in theme.editions.all()) or "–"
 
     @admin.display(description=_("agreements"))
     def agreement_links(self, theme):

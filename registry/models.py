@@ -178,7 +178,16 @@ class Theme(models.Model):
         _("target year"), null=True, blank=True, validators=year_range
     )
     editions = models.ManyToManyField(
-        Edition, verbose_name=_("editions"), blank=True, related_name="themes"
+        Edition,
+        verbose_name=_("editions"),
+        through="ThemeEdition",
+        blank=True,
+        related_name="themes",
+    )
+    is_archived = models.BooleanField(
+        _("archived"),
+        default=False,
+        help_text=_("No longer in the latest edition of the annex. Archived themes are kept."),
     )
 
     objects = NaturalKeyManager("section__key", "title")
@@ -239,6 +248,40 @@ class ThemeCommand(models.Model):
         return (*self.theme.natural_key(), self.command.code)
 
     natural_key.dependencies = ["registry.theme", "registry.command"]
+
+
+class ThemeEdition(models.Model):
+    """A theme as it stood in one edition of the annex: the text that edition gave it."""
+
+    theme = models.ForeignKey(
+        Theme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="theme_editions"
+    )
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    description = models.TextField(_("description"))
+    commands = models.CharField(
+        _("commands"), max_length=200, blank=True, help_text=_("Codes as CZSK|CLAS.")
+    )
+
+    objects = NaturalKeyManager("theme__section__key", "theme__title", "edition__year")
+
+    class Meta:
+        verbose_name = _("theme in an edition")
+        verbose_name_plural = _("themes in an edition")
+        ordering = ["-edition__year"]
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "edition"], name="theme_edition_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.theme} – {self.edition}"
+
+    def natural_key(self):
+        return (*self.theme.natural_key(), self.edition.year)
+
+    natural_key.dependencies = ["registry.theme", "registry.edition"]
 
 
 class Agreement(models.Model):

@@ -224,17 +224,17 @@ def test_a_theme_can_be_edited_with_its_commands(admin_client):
         "target_year": "",
         "partners": [p.pk for p in theme.partners.all()],
         "editions": [e.pk for e in theme.editions.all()],
-        "commands": [clsk.pk, dmo.pk],
+        "commands_in_order": [clsk.pk, dmo.pk],
     }
     response = admin_client.post(change(theme), data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     theme.refresh_from_db()
     assert theme.description.endswith("Aangevuld.")
     assert [c.code for c in theme.ordered_commands()] == ["CLSK", "DMO"]
-    data["commands"] = [dmo.pk]
+    data["commands_in_order"] = [dmo.pk]
     assert admin_client.post(change(theme), data).status_code == 302
     assert [c.code for c in theme.ordered_commands()] == ["DMO"]
-    data["commands"] = []
+    data["commands_in_order"] = []
     assert admin_client.post(change(theme), data).status_code == 302
     assert theme.is_defence_wide
 

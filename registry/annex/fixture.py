@@ -103,7 +103,14 @@ def _themes(themes, edition_year):
             dutch_role=theme.dutch_role,
             framework=theme.framework,
             target_year=theme.target_year,
-            editions=[[edition_year]],
+        )
+        yield _object(
+            "themeedition",
+            theme=[theme.section_key, theme.title],
+            edition=[edition_year],
+            title=theme.title,
+            description=theme.description,
+            commands="|".join(theme.commands),
         )
         for position, code in enumerate(theme.commands, start=1):
             yield _object(
