@@ -86,7 +86,7 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
 class ThemeForm(forms.ModelForm):
     commands_in_order = forms.ModelMultipleChoiceField(
-        label=_("commands"),
+        label=_("Commands"),
         queryset=Command.objects.all(),
         required=False,
         widget=OrderedAutocompleteSelectMultiple(Theme._meta.get_field("commands"), admin.site),

@@ -244,3 +244,8 @@ def test_the_theme_form_shows_commands_in_the_annex_order(admin_client):
     page = admin_client.get(change(theme)).content.decode()
     positions = [page.index(f">{code}</option>") for code in ["DMO", "CZSK", "CLAS", "CLSK"]]
     assert positions == sorted(positions)
+
+
+def test_dutch_even_when_the_browser_prefers_english(admin_client):
+    page = admin_client.get(changelist(Theme), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Selecteer thema om te wijzigen" in page.content.decode()
