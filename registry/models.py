@@ -4,10 +4,12 @@ Every model has a natural key (a code, a slug, or section + title) enforced by a
 constraint, so fixtures, imports and URLs never depend on database ids.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -125,7 +127,7 @@ class Edition(models.Model):
 
 class Section(models.Model):
     key = models.SlugField(_("key"), max_length=50, unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"))
     heading = models.CharField(_("heading"), max_length=255)
     introduction = models.TextField(_("introduction"), blank=True)
     partners = models.ManyToManyField(
@@ -356,3 +358,77 @@ class Agreement(models.Model):
         if self.date_signed is None or self.date_precision not in formats:
             return ""
         return date_format(self.date_signed, formats[self.date_precision])
+
+
+class ImportRun(models.Model):
+    """One confirmed import: who brought in which file, and what it changed."""
+
+    class Kind(models.TextChoices):
+        THEMES = "themes", _("themes")
+        AGREEMENTS = "agreements", _("agreements")
+        PARTNERS = "partners", _("partners")
+        SECTIONS = "sections", _("sections")
+        COMMANDS = "commands", _("commands")
+        ANNEX = "annex", _("annex text")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("when"), default=timezone.now)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file_format = models.CharField(_("format"), max_length=10)
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("edition"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    missing = models.PositiveIntegerField(_("missing"), default=0)
+    archived = models.PositiveIntegerField(_("archived"), default=0)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at"]
+        permissions = [("import_records", _("Can import annual updates"))]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ImportChange(models.Model):
+    """What one import run did to one record."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        ARCHIVED = "archived", _("archived")
+        RESTORED = "restored", _("restored from the archive")
+
+    run = models.ForeignKey(
+        ImportRun, verbose_name=_("import run"), on_delete=models.CASCADE, related_name="changes"
+    )
+    model = models.CharField(_("kind of record"), max_length=50)
+    record_key = models.CharField(_("record"), max_length=500)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("change by an import")
+        verbose_name_plural = _("changes by an import")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.record_key}"

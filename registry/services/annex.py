@@ -1,0 +1,135 @@
+"""The annex text as an annual update: parse it and plan it like any other import."""
+
+from django.db import transaction
+
+from registry.annex.facts import annex_facts
+from registry.annex.parser import AnnexParseError, parse_annex
+from registry.annex.vocabulary import partner as partner_info
+from registry.models import Edition, ImportRun, Partner
+from registry.resources import SEPARATOR
+from registry.services.imports import CellError, Lookups, apply_plans, plan_import
+
+# Facts the rules read from the text: they describe a new theme; for a theme that staff already
+# keep, the registry's values stand (a rule must not undo a correction made in the admin).
+CREATE_ONLY = ("status", "dutch_role", "framework", "target_year")
+
+
+def annex_plans(text, *, edition_year, archive_missing=False):
+    """Plans for partners, sections and themes, in the order they must be applied."""
+    try:
+        annex = parse_annex(text)
+    except AnnexParseError as error:
+        plan = plan_import(kind="themes", rows=[], row_numbers=[], headers=["section", "title"])
+        plan.errors.append(CellError(error.line, "", "", error.message))
+        return [plan], None
+    sections, themes = annex_facts(annex, edition_year)
+    lookups = Lookups()
+    partner_plan = _partner_plan(sections, themes, lookups)
+    section_plan = _section_plan(sections, lookups)
+    theme_plan = _theme_plan(themes, lookups, edition_year, archive_missing)
+    for plan in (partner_plan, section_plan):
+        plan.missing = []  # only themes are an edition's content; others are not "missing"
+    return [partner_plan, section_plan, theme_plan], annex
+
+
+def summary(plans):
+    """The summary of an annex import, as ``import_annex --json`` prints it."""
+    theme_plan = plans[-1]
+    result = theme_plan.summary()
+    result["errors"] = [error.as_dict() for plan in plans for error in plan.errors]
+    return result
+
+
+@transaction.atomic
+def apply_annex(plans, annex, *, edition_year, user, file_name, sha256):
+    run = apply_plans(
+        plans,
+        user=user,
+        file_name=file_name,
+        sha256=sha256,
+        file_format="txt",
+        kind=ImportRun.Kind.ANNEX,
+    )
+    Edition.objects.filter(year=edition_year).update(
+        title=annex.title, introduction="\n\n".join(annex.introduction)
+    )
+    return run
+
+
+def _partner_plan(sections, themes, lookups):
+    known = set(Partner.objects.values_list("code", flat=True))
+    codes = {code for item in [*sections, *themes] for code in item.partners} - known
+    rows = []
+    for code in sorted(codes):
+        info = partner_info(code)
+        rows.append(
+            {"code": info.code, "kind": info.kind, "name_nl": info.name_nl, "name_en": info.name_en}
+        )
+    return plan_import(
+        kind="partners",
+        rows=rows,
+        row_numbers=[None] * len(rows),
+        headers=["code", "kind", "name_nl", "name_en"],
+        lookups=lookups,
+    )
+
+
+def _section_plan(sections, lookups):
+    rows = [
+        {
+            "key": section.key,
+            "position": str(section.position),
+            "heading": section.heading,
+            "introduction": section.introduction,
+            "partners": SEPARATOR.join(section.partners),
+        }
+        for section in sections
+    ]
+    return plan_import(
+        kind="sections",
+        rows=rows,
+        row_numbers=[None] * len(rows),
+        headers=["key", "position", "heading", "introduction", "partners"],
+        lookups=lookups,
+        merge_columns=("partners",),
+        silent_columns=("position",),
+    )
+
+
+def _theme_plan(themes, lookups, edition_year, archive_missing):
+    headers = [
+        "section",
+        "title",
+        "position",
+        "description",
+        "commands",
+        "partners",
+        *CREATE_ONLY,
+    ]
+    rows = [
+        {
+            "section": theme.section_key,
+            "title": theme.title,
+            "position": str(theme.position),
+            "description": theme.description,
+            "commands": SEPARATOR.join(theme.commands),
+            "partners": SEPARATOR.join(theme.partners),
+            "status": theme.status,
+            "dutch_role": theme.dutch_role,
+            "framework": theme.framework,
+            "target_year": str(theme.target_year or ""),
+        }
+        for theme in themes
+    ]
+    return plan_import(
+        kind="themes",
+        rows=rows,
+        row_numbers=[theme.line for theme in themes],
+        headers=headers,
+        edition=edition_year,
+        archive_missing=archive_missing,
+        lookups=lookups,
+        merge_columns=("partners",),
+        silent_columns=("position",),
+        create_only_columns=CREATE_ONLY,
+    )
