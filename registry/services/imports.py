@@ -632,8 +632,7 @@ def _apply_relation(plan, column, resolver):
     affected = [
         row
         for row in plan.rows
-        if row.action == "created"
-        and row.values[column.column_name]
+        if (row.action == "created" and row.values[column.column_name])
         or column.column_name in row.changes
     ]
     if not affected:
