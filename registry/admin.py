@@ -3,20 +3,28 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from registry.admin_imports import ImportExportMixin
 from registry.models import (
     Agreement,
     Command,
     Edition,
+    ImportChange,
+    ImportRun,
     Partner,
     Section,
     Theme,
     ThemeCommand,
 )
+from registry.services.editions import compare_editions
 from registry.services.themes import theme_set_commands
 
 admin.site.site_header = _("Defence cooperation registry")
@@ -122,7 +130,8 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
+    import_kind = "themes"
     list_display = [
         "title",
         "section_link",
@@ -204,7 +213,8 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ImportExportMixin, admin.ModelAdmin):
+    import_kind = "agreements"
     list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
     list_filter = [
         "kind",
@@ -271,7 +281,8 @@ class CountedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(CountedAdmin):
+class PartnerAdmin(ImportExportMixin, CountedAdmin):
+    import_kind = "partners"
     list_display = ["code", "name_nl", "name_en", "kind", "theme_count"]
     list_filter = ["kind"]
     search_fields = ["code", "name_nl", "name_en"]
@@ -288,7 +299,8 @@ class PartnerAdmin(CountedAdmin):
 
 
 @admin.register(Command)
-class CommandAdmin(CountedAdmin):
+class CommandAdmin(ImportExportMixin, CountedAdmin):
+    import_kind = "commands"
     list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
     list_select_related = ["parent"]
     list_filter = ["kind"]
@@ -298,7 +310,8 @@ class CommandAdmin(CountedAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(CountedAdmin):
+class SectionAdmin(ImportExportMixin, CountedAdmin):
+    import_kind = "sections"
     list_display = ["position", "heading", "key", "theme_count"]
     list_display_links = ["heading"]
     search_fields = ["heading", "key"]
@@ -316,3 +329,127 @@ class EditionAdmin(CountedAdmin):
     list_display = ["year", "title", "theme_count"]
     search_fields = ["title"]
     ordering = ["-year"]
+    readonly_fields = ["comparisons"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/compare/<int:other>/",
+                self.admin_site.admin_view(self.compare_view),
+                name="registry_edition_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("compare with"))
+    def comparisons(self, edition):
+        if edition.pk is None:
+            return "–"
+        others = Edition.objects.exclude(pk=edition.pk).order_by("-year")
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("admin:registry_edition_compare", args=[other.pk, edition.pk]), other)
+                    for other in others
+                ),
+            )
+            or "–"
+        )
+
+    def compare_view(self, request, pk, other):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        older, newer = get_object_or_404(Edition, pk=pk), get_object_or_404(Edition, pk=other)
+        if older.year > newer.year:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("What changed from %(old)s to %(new)s")
+            % {"old": older.year, "new": newer.year},
+            "comparison": compare_editions(older, newer),
+            "older": older,
+            "newer": newer,
+        }
+        return TemplateResponse(request, "admin/registry/edition_compare.html", context)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "kind",
+        "file_name",
+        "user",
+        "edition",
+        "created",
+        "updated",
+        "unchanged",
+        "missing",
+        "archived",
+    ]
+    list_filter = ["kind", "edition", "started_at"]
+    list_select_related = ["user", "edition"]
+    search_fields = ["file_name", "sha256"]
+    date_hierarchy = "started_at"
+    readonly_fields = [
+        "kind",
+        "user",
+        "started_at",
+        "file_name",
+        "sha256",
+        "file_format",
+        "edition",
+        "created",
+        "updated",
+        "unchanged",
+        "missing",
+        "archived",
+        "change_table",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("changes"))
+    def change_table(self, run):
+        return render_to_string(
+            "admin/registry/run_changes.html",
+            {
+                "changes": run.changes.all()[:200],
+                "total": run.changes.count(),
+                "all_url": reverse("admin:registry_importchange_changelist")
+                + f"?run__id__exact={run.pk}",
+            },
+        )
+
+
+@admin.register(ImportChange)
+class ImportChangeAdmin(admin.ModelAdmin):
+    list_display = ["record_key", "action", "model", "run", "change_summary"]
+    list_filter = ["action", "model", "run"]
+    list_select_related = ["run"]
+    search_fields = ["record_key"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("changes"))
+    def change_summary(self, change):
+        return ", ".join(change.changes) or "–"

@@ -369,6 +369,8 @@ class ImportRun(models.Model):
         PARTNERS = "partners", _("partners")
         SECTIONS = "sections", _("sections")
         COMMANDS = "commands", _("commands")
+        EDITIONS = "editions", _("editions")
+        THEME_TEXTS = "theme_texts", _("theme texts per edition")
         ANNEX = "annex", _("annex text")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -28,6 +28,7 @@ from registry.models import (
     Section,
     Theme,
     ThemeCommand,
+    ThemeEdition,
 )
 
 SEPARATOR = "|"
@@ -39,9 +40,9 @@ class Column(fields.Field):
 
     ``kind`` tells the import service how to read a cell: ``text``, ``int``, ``bool``,
     ``choice``, ``key`` (a related record by its natural key), ``keys`` (several, separated by
-    ``|``), ``ordered_keys`` (several, in order), ``themes`` (theme references
-    ``section:title``) or ``date`` (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``: the form is the
-    precision).
+    ``|``), ``ordered_keys`` (several, in order), ``theme`` (a theme reference
+    ``section:title``), ``themes`` (several) or ``date`` (``YYYY-MM-DD``, ``YYYY-MM`` or
+    ``YYYY``: the form is the precision).
     """
 
     def __init__(
@@ -77,16 +78,21 @@ class Column(fields.Field):
     def example(self):
         """How a value in this column is written, for the documentation."""
         if self.choices is not None:
-            return ", ".join(f"`{value}`" for value in self.choices.values)
-        return {
-            "int": "`2018`",
-            "bool": "`ja` / `nee`",
-            "key": f"{self.related._meta.verbose_name}: `{self.related_field}`",
-            "keys": f"`{self.related_field}`s separated by `|`",
-            "ordered_keys": "`CZSK|CLAS` (in order)",
-            "themes": "`section:title`s separated by `|`, e.g. `deu:Medegebruik JSS`",
-            "date": "`2016-02-04`, `2016-06` or `2016`",
-        }.get(self.kind, _("text"))
+            return ", ".join(str(value) for value in self.choices.values)
+        if self.kind in {"key", "keys"}:
+            separated = _(" (several separated by |)") if self.kind == "keys" else ""
+            return f"{self.related._meta.verbose_name}: {self.related_field}{separated}"
+        return EXAMPLES.get(self.kind, _("text"))
+
+
+EXAMPLES = {
+    "int": "2018",
+    "bool": "ja / nee",
+    "ordered_keys": "CZSK|CLAS",
+    "theme": "deu:Cyber",
+    "themes": "deu:Medegebruik JSS|deu:Cyber",
+    "date": "2016-02-04, 2016-06, 2016",
+}
 
 
 class TextWidget(widgets.Widget):
@@ -365,17 +371,67 @@ class AgreementResource(RegistryResource):
         )
 
 
+class EditionResource(RegistryResource):
+    kind = ImportRun.Kind.EDITIONS
+    year = integer("year", _("The year of the edition."), key=True)
+    title = text("title", _("The annex's title."), required=True)
+    introduction = text("introduction", _("The annex's opening paragraphs."))
+
+    class Meta:
+        model = Edition
+        fields = ["year", "title", "introduction"]
+        export_order = fields
+
+    def get_queryset(self):
+        return Edition.objects.order_by("year")
+
+
+class ThemeTextResource(RegistryResource):
+    """The text each edition gave a theme, so that editions can be compared."""
+
+    kind = ImportRun.Kind.THEME_TEXTS
+    theme = Column(
+        "theme",
+        kind="theme",
+        related=Theme,
+        widget=TextWidget(),
+        dehydrate_method="dehydrate_theme",
+        key=True,
+        help_text=_("The theme, as section:title."),
+    )
+    edition = key("edition", Edition, _("The edition's year."), related_field="year", key=True)
+    title = text("title", _("The theme's title in that edition."), required=True)
+    description = text("description", _("The theme's text in that edition."), required=True)
+    commands = text("commands", _("Command codes in that edition, as CZSK|CLAS."))
+
+    class Meta:
+        model = ThemeEdition
+        fields = ["theme", "edition", "title", "description", "commands"]
+        export_order = fields
+
+    def get_queryset(self):
+        return ThemeEdition.objects.select_related("theme__section", "edition").order_by(
+            "edition__year", "theme__section__position", "theme__position", "theme__title"
+        )
+
+    def dehydrate_theme(self, link):
+        return theme_reference(link.theme.section.key, link.theme.title)
+
+
 def theme_reference(section_key, title):
     return THEME_REFERENCE.format(section=section_key, title=title)
 
 
+# In the order a whole registry is imported: what a record refers to comes before it.
 RESOURCES = {
     resource.kind: resource
     for resource in (
         CommandResource,
         PartnerResource,
+        EditionResource,
         SectionResource,
         ThemeResource,
+        ThemeTextResource,
         AgreementResource,
     )
 }

@@ -291,6 +291,7 @@ def parse_value(model, column: Column, raw, lookups):
         "key": lambda: _parse_keys(column, raw, lookups, single=True),
         "keys": lambda: frozenset(_parse_keys(column, raw, lookups)),
         "ordered_keys": lambda: tuple(_parse_keys(column, raw, lookups)),
+        "theme": lambda: _parse_theme_references(raw, lookups, single=True),
         "themes": lambda: frozenset(_parse_theme_references(raw, lookups)),
         "date": lambda: _parse_date(raw),
     }[column.kind]
@@ -358,15 +359,17 @@ def _parse_keys(column, raw, lookups, single=False):
     return parts[0] if single else parts
 
 
-def _parse_theme_references(raw, lookups):
-    references = [part.strip() for part in raw.split(SEPARATOR) if part.strip()]
+def _parse_theme_references(raw, lookups, single=False):
+    references = [raw] if single else [part.strip() for part in raw.split(SEPARATOR)]
+    references = [reference for reference in references if reference]
     known = lookups.theme_references()
     unknown = [reference for reference in references if reference not in known]
     if unknown:
         raise ValidationError(
             _("unknown theme (write section:title): %(themes)s") % {"themes": ", ".join(unknown)}
         )
-    return [tuple(reference.split(":", 1)) for reference in references]
+    pairs = [tuple(reference.split(":", 1)) for reference in references]
+    return pairs[0] if single else pairs
 
 
 def _parse_date(raw):
@@ -390,6 +393,9 @@ def current_value(column, instance):
         return frozenset((theme.section.key, theme.title) for theme in instance.themes.all())
     if column.kind == "date":
         return (instance.date_signed, instance.date_precision)
+    if column.kind == "theme":
+        theme = getattr(instance, column.attribute)
+        return (theme.section.key, theme.title)
     if column.kind == "key":
         related = getattr(instance, column.attribute)
         return None if related is None else getattr(related, column.related_field)
@@ -406,6 +412,8 @@ def display(column, value):
         return SEPARATOR.join(value)
     if column.kind == "themes":
         return SEPARATOR.join(sorted(theme_reference(*item) for item in value))
+    if column.kind == "theme":
+        return theme_reference(*value)
     if column.kind == "date":
         day, precision = value
         forms = {form[1]: form[2] for form in DATE_FORMS}
@@ -471,6 +479,8 @@ def _remember_new_keys(plan, lookups):
     model = plan.resource.Meta.model
     if model is Theme:
         lookups.theme_references().update(theme_reference(*row.key) for row in plan.created)
+        return
+    if len(plan.resource.key_columns()) != 1:
         return
     for column in plan.resource.key_columns():
         lookups.add(
@@ -608,6 +618,8 @@ def _set_scalar(instance, column, value, resolver):
         )
     elif column.kind == "date":
         instance.date_signed, instance.date_precision = value
+    elif column.kind == "theme":
+        instance.theme_id = resolver.theme_pks()[tuple(value)]
     elif column.kind in {"text", "int", "bool", "choice"}:
         setattr(instance, column.attribute, value)
 

@@ -1,0 +1,326 @@
+"""The admin's import flow (upload, preview, confirm) and its exports, as staff use them."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core import signing
+from django.urls import reverse
+
+from registry.models import ImportRun, Section, Theme
+from registry.resources import RESOURCES
+from registry.tabular import export_bytes, read_table
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("admin:registry_theme_import")
+CHANGELIST = reverse("admin:registry_theme_changelist")
+ANNEX = "fixtures/source/bijlage-2-samenwerkingsthemas-2016.txt"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def importer(client):
+    user = User.objects.create_user("importeur", password="x-Secret-123", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=[
+                "import_records",
+                "add_theme",
+                "change_theme",
+                "view_theme",
+                "view_importrun",
+            ]
+        )
+    )
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("redacteur", password="x-Secret-123", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_theme", "change_theme", "view_theme"])
+    )
+    client.force_login(user)
+    return client
+
+
+def theme_file(file_format="csv", change=None, extra_rows=()):
+    dataset = RESOURCES["themes"]().export()
+    rows = [list(row) for row in dataset]
+    if change:
+        change(dataset.headers, rows)
+    rows.extend(extra_rows)
+    dataset.wipe_rows() if hasattr(dataset, "wipe_rows") else None
+    from tablib import Dataset
+
+    return export_bytes(Dataset(*rows, headers=dataset.headers), file_format)
+
+
+def upload(client, data, name, **fields):
+    handle = io.BytesIO(data)
+    handle.name = name
+    return client.post(IMPORT, {"file": handle, **fields})
+
+
+def rename_cyber(headers, rows):
+    title, section, description = (headers.index(n) for n in ("title", "section", "description"))
+    for row in rows:
+        if (row[section], row[title]) == ("deu", "Cyber"):
+            row[description] = "Samenwerking bij cyberoperaties."
+
+
+def test_only_users_with_the_import_permission_see_the_button_and_the_page(editor):
+    assert "registry/theme/import/" not in editor.get(CHANGELIST).content.decode()
+    assert editor.get(IMPORT).status_code == 403
+    assert upload(editor, theme_file(), "themes.csv").status_code == 403
+
+
+def test_anonymous_users_cannot_import(client):
+    response = client.get(IMPORT)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_importers_see_the_button(importer):
+    assert IMPORT in importer.get(CHANGELIST).content.decode()
+    assert importer.get(IMPORT).status_code == 200
+
+
+def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(importer, media_root):
+    response = upload(importer, theme_file(change=rename_cyber), "thema's.csv")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Samenwerking bij cyberoperaties." in page
+    assert Theme.objects.get_by_natural_key("deu", "Cyber").description.startswith("onderzoeken")
+    assert ImportRun.objects.count() == 0
+    assert list((media_root / "imports").glob("*/*.csv"))
+    token = response.context["token"]
+    response = importer.post(IMPORT, {"token": token, "confirm": "1"})
+    run = ImportRun.objects.get()
+    assert response["Location"] == reverse("admin:registry_importrun_change", args=[run.pk])
+    assert Theme.objects.get_by_natural_key("deu", "Cyber").description == (
+        "Samenwerking bij cyberoperaties."
+    )
+    assert (run.updated, run.unchanged, run.file_name) == (1, 113, "thema's.csv")
+    assert importer.get(response["Location"]).status_code == 200
+
+
+def test_confirming_the_same_file_twice_changes_nothing_the_second_time(importer):
+    data = theme_file(change=rename_cyber)
+    for _attempt in range(2):
+        token = upload(importer, data, "update.csv").context["token"]
+        importer.post(IMPORT, {"token": token, "confirm": "1"})
+    first, second = ImportRun.objects.order_by("started_at", "pk")
+    assert (first.updated, second.updated, second.created) == (1, 0, 0)
+
+
+def test_xlsx_json_and_yaml_uploads(importer):
+    for file_format in ("xlsx", "json", "yaml"):
+        response = upload(importer, theme_file(file_format, rename_cyber), f"x.{file_format}")
+        assert response.status_code == 200, file_format
+        assert response.context["counts"]["updated"] == 1
+
+
+def test_dutch_excel_csv_semicolons_and_windows_1252(importer):
+    text = export_bytes(RESOURCES["themes"]().export(), "csv").decode("utf-8-sig")
+    text = text.replace("onderzoeken van samenwerkingsmogelijkheden", "België en Noorwegen", 1)
+    response = upload(importer, text.encode("cp1252"), "excel.csv")
+    assert response.status_code == 200
+    assert response.context["counts"]["updated"] == 1
+
+
+def test_an_annex_text_is_previewed_like_a_spreadsheet(importer):
+    with open(ANNEX, "rb") as handle:
+        text = handle.read().replace(b"(CZSK, CLAS, CLSK, CKMar)", b"(CZSK, CLAS)", 1)
+    response = upload(importer, text, "bijlage-2017.txt", edition="2017")
+    assert response.status_code == 200
+    assert response.context["counts"] == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 113,
+        "missing": 0,
+    }
+    importer.post(IMPORT, {"token": response.context["token"], "confirm": "1"})
+    theme = Theme.objects.get_by_natural_key("fra", "Uitwisseling officieren")
+    assert [c.code for c in theme.ordered_commands()] == ["CZSK", "CLAS"]
+    assert ImportRun.objects.get().edition.year == 2017
+
+
+def test_an_annex_text_needs_its_edition(importer):
+    with open(ANNEX, "rb") as handle:
+        response = upload(importer, handle.read(), "bijlage.txt")
+    assert response.status_code == 400
+    assert "editie" in " ".join(str(e) for e in response.context["errors"])
+
+
+def test_the_preview_of_a_large_file_is_paged(importer):
+    headers = [column.column_name for column in RESOURCES["themes"].columns()]
+    extra = []
+    for number in range(5000):
+        row = dict.fromkeys(headers, "")
+        row.update(section="nato", title=f"Project {number}", description=f"Tekst {number}.")
+        extra.append([row[header] for header in headers])
+    response = upload(importer, theme_file(extra_rows=extra), "groot.csv")
+    assert response.status_code == 200
+    assert response.context["counts"]["created"] == 5000
+    assert len(response.context["page_rows"]) == 100
+    assert response.context["page"].paginator.num_pages == 50
+    page_two = importer.get(IMPORT, {"token": response.context["token"], "page": 2})
+    assert page_two.context["page_rows"][0]["label"] == "nato / Project 100"
+    assert len(page_two.content) < 200_000
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "leeg.csv", "is leeg"),
+        (b"\x00\x01\x02\xff\xfe binary garbage" * 50, "rommel.csv", "geen tekstbestand"),
+        (b"section;title\n", "alleen-kop.csv", "geen gegevensrijen"),
+        (b"section;title;description\ndeu;Nieuw;Tekst\n", "data.pdf", "pdf"),
+        (b"section;title;kleur\ndeu;Cyber;rood\n", "kolom.csv", "kleur"),
+        (b"section;title\ndeu;Cyber\n", "geen-beschrijving.csv", "description"),
+        (b"section;title;description;commands\ndeu;Cyber;Tekst;XYZ\n", "code.csv", "XYZ"),
+        (b"section;title;description;partners\ndeu;Cyber;T;ATL\n", "partner.csv", "ATL"),
+        (
+            b"section;title;description\ndeu;Cyber;Een\ndeu;Cyber;Twee\n",
+            "dubbel.csv",
+            "rij 2",
+        ),
+    ],
+)
+def test_bad_files_get_a_clear_message_and_change_nothing(importer, data, name, message):
+    response = upload(importer, data, name)
+    assert response.status_code == 400
+    text = " ".join(str(error) for error in response.context.get("errors") or []) + str(
+        response.context.get("upload_error") or ""
+    )
+    assert message.lower() in text.lower()
+    assert "Confirm import" not in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_an_upload_over_the_size_limit_is_refused(importer, monkeypatch):
+    monkeypatch.setattr("registry.admin_imports.check_upload_size", _refuse_all)
+    response = upload(importer, theme_file(), "groot.csv")
+    assert response.status_code == 400
+    assert "MB" in response.context["upload_error"]
+
+
+def _refuse_all(size):
+    from registry.tabular import check_upload_size
+
+    check_upload_size(10**9)
+
+
+def test_real_size_limit(importer):
+    response = upload(importer, b"a" * (5 * 1024 * 1024 + 1), "groot.csv")
+    assert response.status_code == 400
+    assert "5 MB" in response.context["upload_error"]
+
+
+def test_an_xlsx_with_a_million_empty_rows(importer):
+    workbook = openpyxl.load_workbook(io.BytesIO(theme_file("xlsx", rename_cyber)))
+    workbook.active.cell(row=1_000_000, column=1, value="")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = upload(importer, buffer.getvalue(), "excel.xlsx")
+    assert response.status_code == 200
+    assert response.context["counts"]["updated"] == 1
+
+
+def test_hostile_text_in_the_preview_is_escaped(importer):
+    hostile = '<script>alert("x")</script>'
+    extra = [["nato", hostile, "", "", "Tekst.", "", "", "", "", "", "", "", ""]]
+    response = upload(importer, theme_file(extra_rows=extra), "x.csv")
+    page = response.content.decode()
+    assert hostile not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_tampered_token_is_refused(importer):
+    token = upload(importer, theme_file(), "x.csv").context["token"]
+    options = signing.loads(token, salt="registry.import")
+    options["path"] = "../../etc/passwd"
+    forged = signing.dumps(options, salt="wrong")
+    assert importer.post(IMPORT, {"token": forged, "confirm": "1"}).status_code == 403
+    assert ImportRun.objects.count() == 0
+
+
+def test_template_download_and_column_list(admin_client):
+    response = admin_client.get(reverse("admin:registry_theme_template", args=["csv"]))
+    table_headers = response.content.decode("utf-8-sig").splitlines()[0].split(";")
+    assert table_headers == [c.column_name for c in RESOURCES["themes"].columns()]
+    page = admin_client.get(reverse("admin:registry_theme_columns")).content.decode()
+    for column in RESOURCES["themes"].columns():
+        assert f"<code>{column.column_name}</code>" in page
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_neutralise_spreadsheet_formulas(admin_client, start, file_format):
+    Theme.objects.filter(section__key="deu", title="Cyber").update(
+        description=f'{start}HYPERLINK("http://evil")'
+    )
+    url = reverse("admin:registry_theme_export", args=[file_format])
+    data = admin_client.get(url, {"q": "Cyber"}).content
+    if file_format == "csv":
+        cells = data.decode("utf-8-sig")
+        assert f";'{start}HYPERLINK" in cells or f"\"'{start}HYPERLINK" in cells
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        values = [cell.value for row in sheet.iter_rows() for cell in row]
+        assert any(isinstance(v, str) and v.startswith("'") and "HYPERLINK" in v for v in values)
+        assert not any(isinstance(v, str) and re.match(r"^[=+\-@]", v) for v in values)
+
+
+def test_an_export_is_what_the_list_shows_and_can_be_imported_again(admin_client):
+    url = reverse("admin:registry_theme_export", args=["csv"])
+    usa = Section.objects.get(key="usa")
+    data = admin_client.get(url, {"section__id__exact": usa.pk}).content
+    table = read_table(data, "export.csv")
+    assert len(table.rows) == 5
+    response = admin_client.post(IMPORT, {"file": _named(data, "export.csv")})
+    assert response.context["counts"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 5,
+        "missing": 109,
+    }
+
+
+def _named(data, name):
+    handle = io.BytesIO(data)
+    handle.name = name
+    return handle
+
+
+def test_import_runs_are_listed(admin_client, importer):
+    token = upload(importer, theme_file(change=rename_cyber), "a.csv").context["token"]
+    importer.post(IMPORT, {"token": token, "confirm": "1"})
+    page = admin_client.get(reverse("admin:registry_importrun_changelist")).content.decode()
+    assert "a.csv" in page
+
+
+def test_editions_can_be_compared(admin_client, importer):
+    with open(ANNEX, "rb") as handle:
+        text = handle.read().replace(b"cyber. (Defensie", b"cyberoperaties. (Defensie", 1)
+    token = upload(importer, text, "bijlage-2017.txt", edition="2017").context["token"]
+    importer.post(IMPORT, {"token": token, "confirm": "1"})
+    from registry.models import Edition
+
+    old, new = Edition.objects.get(year=2016), Edition.objects.get(year=2017)
+    page = admin_client.get(
+        reverse("admin:registry_edition_compare", args=[old.pk, new.pk])
+    ).content.decode()
+    assert "<del>cyber.</del> <ins>cyberoperaties.</ins>" in page
+    assert "Cyber" in page
