@@ -9,7 +9,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/installed.stamp
-ANNEX := fixtures/annex-2016.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -17,20 +16,11 @@ PYTEST_ARGS ?=
 # These are development commands; production settings are for gunicorn (see README.md).
 export DEBUG := true
 
-# loaddata overwrites records that share a natural key, so loading the annex on every start
-# would undo edits made in the admin: `make start` loads it into an empty registry only.
-ANNEX_LOADED := from registry.models import Edition; print(Edition.objects.filter(year=2016).exists())
-
 .PHONY: start test install
 
 start: install
 	$(MANAGE) migrate --no-input
-	@loaded=$$($(MANAGE) shell --no-imports -c "$(ANNEX_LOADED)") && \
-	if [ "$$loaded" = True ]; then \
-		echo "The 2016 annex is already loaded; the records are kept as they are."; \
-	else \
-		$(MANAGE) loaddata $(ANNEX); \
-	fi
+	$(MANAGE) load_annex
 	$(MANAGE) bootstrap_admin
 	$(MANAGE) runserver $(HOST):$(PORT)
 
@@ -39,6 +29,7 @@ test: install
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) build_annex_fixture --check
+	$(MANAGE) describe_columns --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED)

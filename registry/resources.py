@@ -86,7 +86,7 @@ class Column(fields.Field):
 
 
 EXAMPLES = {
-    "int": "2018",
+    "int": _("a whole number"),
     "bool": "ja / nee",
     "ordered_keys": "CZSK|CLAS",
     "theme": "deu:Cyber",

@@ -19,8 +19,8 @@ def annex_plans(text, *, edition_year, archive_missing=False):
     try:
         annex = parse_annex(text)
     except AnnexParseError as error:
-        plan = plan_import(kind="themes", rows=[], row_numbers=[], headers=["section", "title"])
-        plan.errors.append(CellError(error.line, "", "", error.message))
+        plan = plan_import(kind="themes", rows=[], row_numbers=[], headers=[])
+        plan.errors[:] = [CellError(error.line, "", "", error.message)]
         return [plan], None
     sections, themes = annex_facts(annex, edition_year)
     lookups = Lookups()
