@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import get_valid_filename
+from django.utils.text import capfirst, get_valid_filename
 from django.utils.translation import gettext as _
 
 from registry.resources import RESOURCES
@@ -269,6 +269,6 @@ class ImportExportMixin:
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Import %(kind)s") % {"kind": self.opts.verbose_name_plural},
+            "title": capfirst(_("Import %(kind)s") % {"kind": self.opts.verbose_name_plural}),
             "registry_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}",
         }

@@ -509,10 +509,11 @@ def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
     ImportChange.objects.bulk_create(
         [ImportChange(run=run, **change) for change in changes], batch_size=BATCH_SIZE
     )
-    run.created = sum(len(plan.created) for plan in plans)
-    run.updated = sum(len(plan.updated) for plan in plans)
-    run.unchanged = sum(len(plan.unchanged) for plan in plans)
-    run.missing = sum(len(plan.missing) for plan in plans)
+    # The counts are those of the records the user brought in (for an annex text: the themes);
+    # partners and sections that it created as well are in the change log.
+    main = plans[-1]
+    run.created, run.updated = len(main.created), len(main.updated)
+    run.unchanged, run.missing = len(main.unchanged), len(main.missing)
     run.archived = sum(1 for change in changes if change["action"] == "archived")
     run.save()
     return run
