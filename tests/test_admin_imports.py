@@ -324,3 +324,14 @@ def test_editions_can_be_compared(admin_client, importer):
     ).content.decode()
     assert "<del>cyber.</del> <ins>cyberoperaties.</ins>" in page
     assert "Cyber" in page
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(importer):
+    response = importer.post(
+        IMPORT,
+        data=b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "5 MB" in response.content.decode()
