@@ -13,6 +13,7 @@ Every value that differs between machines is read from the environment here, and
 - ``SECURE_PROXY_SSL_HEADER``: ``true`` behind a proxy that sets ``X-Forwarded-Proto``.
 - ``CSRF_TRUSTED_ORIGINS``: comma separated origins (``https://registry.example``).
 - ``STATIC_ROOT``, ``MEDIA_ROOT``: where collected static files and uploads live.
+- ``PUBLIC_LOGIN_REQUIRED``: ``true`` to show the public pages to logged-in users only.
 """
 
 import os
@@ -61,6 +62,8 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for development).")
     SECRET_KEY = development_secret_key()
+
+PUBLIC_LOGIN_REQUIRED = env_bool("PUBLIC_LOGIN_REQUIRED", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

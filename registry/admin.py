@@ -115,6 +115,7 @@ class ThemeForm(forms.ModelForm):
             "target_year",
             "partners",
             "is_archived",
+            "is_internal",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -152,6 +153,7 @@ class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
         "editions__year",
         "target_year",
         "is_archived",
+        "is_internal",
     ]
     search_fields = ["title", "description", "section__heading", "section__key"]
     ordering = ["section__position", "position"]
@@ -165,7 +167,10 @@ class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
         (None, {"fields": ["section", "title", "slug", "position", "description"]}),
         (_("Commands"), {"fields": ["commands_in_order"]}),
         (_("Facts"), {"fields": ["status", "dutch_role", "framework", "target_year"]}),
-        (_("Partners and editions"), {"fields": ["partners", "edition_list", "is_archived"]}),
+        (
+            _("Partners and editions"),
+            {"fields": ["partners", "edition_list", "is_archived", "is_internal"]},
+        ),
         (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
 
@@ -222,6 +227,7 @@ class AgreementAdmin(ImportExportMixin, admin.ModelAdmin):
         "date_precision",
         YearListFilter,
         ("parties", admin.RelatedOnlyFieldListFilter),
+        "is_internal",
     ]
     search_fields = ["title", "slug", "description"]
     list_per_page = 50
@@ -237,6 +243,7 @@ class AgreementAdmin(ImportExportMixin, admin.ModelAdmin):
         "parties",
         "themes",
         "description",
+        "is_internal",
     ]
 
     def get_queryset(self, request):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,9 @@ class Command(models.Model):
     def __str__(self):
         return self.code
 
+    def get_absolute_url(self):
+        return reverse("registry:command_detail", args=[self.code])
+
     def natural_key(self):
         return (self.code,)
 
@@ -94,6 +98,9 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name_nl
+
+    def get_absolute_url(self):
+        return reverse("registry:partner_detail", args=[self.code])
 
     def natural_key(self):
         return (self.code,)
@@ -144,6 +151,9 @@ class Section(models.Model):
     def __str__(self):
         return self.heading
 
+    def get_absolute_url(self):
+        return reverse("registry:section_detail", args=[self.key])
+
     def natural_key(self):
         return (self.key,)
 
@@ -191,6 +201,11 @@ class Theme(models.Model):
         default=False,
         help_text=_("No longer in the latest edition of the annex. Archived themes are kept."),
     )
+    is_internal = models.BooleanField(
+        _("internal"),
+        default=False,
+        help_text=_("Internal records never appear in the public pages, downloads or the API."),
+    )
 
     objects = NaturalKeyManager("section__key", "title")
 
@@ -206,6 +221,9 @@ class Theme(models.Model):
     def __str__(self):
         # Titles repeat across sections ("Cyber"), so the section key tells them apart.
         return f"{self.title} ({self.section.key})"
+
+    def get_absolute_url(self):
+        return reverse("registry:theme_detail", args=[self.section.key, self.slug])
 
     def natural_key(self):
         return (*self.section.natural_key(), self.title)
@@ -304,6 +322,11 @@ class Agreement(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices)
     description = models.TextField(_("description"), blank=True)
+    is_internal = models.BooleanField(
+        _("internal"),
+        default=False,
+        help_text=_("Internal records never appear in the public pages, downloads or the API."),
+    )
     parties = models.ManyToManyField(
         Partner, verbose_name=_("parties"), blank=True, related_name="agreements"
     )
@@ -329,6 +352,9 @@ class Agreement(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("registry:agreement_detail", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)

@@ -275,6 +275,12 @@ class ThemeResource(RegistryResource):
         widget=BoolWidget(),
         help_text=_("ja when the theme is no longer in the latest edition."),
     )
+    is_internal = Column(
+        "is_internal",
+        kind="bool",
+        widget=BoolWidget(),
+        help_text=_("ja when the record must not be published."),
+    )
 
     class Meta:
         model = Theme
@@ -292,6 +298,7 @@ class ThemeResource(RegistryResource):
             "target_year",
             "editions",
             "is_archived",
+            "is_internal",
         ]
         export_order = fields
 
@@ -337,6 +344,12 @@ class AgreementResource(RegistryResource):
         help_text=_("The themes it concerns, as section:title."),
     )
     description = text("description", _("What the source says about it."))
+    is_internal = Column(
+        "is_internal",
+        kind="bool",
+        widget=BoolWidget(),
+        help_text=_("ja when the record must not be published."),
+    )
 
     class Meta:
         model = Agreement
@@ -349,6 +362,7 @@ class AgreementResource(RegistryResource):
             "parties",
             "themes",
             "description",
+            "is_internal",
         ]
         export_order = fields
 

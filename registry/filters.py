@@ -1,0 +1,151 @@
+"""One filter set for the public listing, its downloads and the API."""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.choices import AgreementKind, DutchRole, Framework, ThemeStatus
+from registry.models import Agreement, Command, Edition, Partner, Section, Theme, ThemeCommand
+
+DEFENCE_WIDE = "defensiebreed"
+SEARCH_CONFIG = "dutch"
+# The expression the GIN index in migration 0003 is built on; the search must use the same.
+SEARCH_VECTOR = SearchVector("title", "description", config=SEARCH_CONFIG)
+
+
+def command_choices():
+    return [(DEFENCE_WIDE, _("defence-wide")), *((c.code, c.code) for c in Command.objects.all())]
+
+
+class ArchiveChoice:
+    CURRENT = "actueel"
+    ALL = "alle"
+    ARCHIVED = "archief"
+    CHOICES = [
+        (CURRENT, _("current themes")),
+        (ARCHIVED, _("archived themes")),
+        (ALL, _("current and archived themes")),
+    ]
+
+
+class ThemeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+    section = django_filters.ModelChoiceFilter(
+        queryset=Section.objects.order_by("position"),
+        to_field_name="key",
+        label=_("Section"),
+        empty_label=_("all sections"),
+    )
+    partner = django_filters.ModelChoiceFilter(
+        queryset=Partner.objects.order_by("name_nl"),
+        to_field_name="code",
+        method="with_partner",
+        label=_("Partner"),
+        empty_label=_("all partners"),
+    )
+    command = django_filters.ChoiceFilter(
+        choices=command_choices,
+        method="with_command",
+        label=_("Command"),
+        empty_label=_("all commands"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=ThemeStatus.choices, label=_("Status"), empty_label=_("every status")
+    )
+    dutch_role = django_filters.ChoiceFilter(
+        choices=DutchRole.choices, label=_("Dutch role"), empty_label=_("every role")
+    )
+    framework = django_filters.ChoiceFilter(
+        choices=Framework.choices, label=_("Framework"), empty_label=_("every framework")
+    )
+    agreement = django_filters.ChoiceFilter(
+        choices=AgreementKind.choices,
+        method="with_agreement_kind",
+        label=_("Agreement kind"),
+        empty_label=_("with or without agreement"),
+    )
+    edition = django_filters.ModelChoiceFilter(
+        queryset=Edition.objects.order_by("-year"),
+        to_field_name="year",
+        method="in_edition",
+        label=_("Edition"),
+        empty_label=_("all editions"),
+    )
+    archive = django_filters.ChoiceFilter(
+        choices=ArchiveChoice.CHOICES,
+        method="in_archive",
+        label=_("Current or archived"),
+        empty_label=None,
+        null_label=None,
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("section__position", "sectie"), ("title", "titel"), ("target_year", "streefjaar")),
+        field_labels={
+            "section__position": _("section order"),
+            "title": _("title"),
+            "target_year": _("target year"),
+        },
+        label=_("Sort by"),
+        empty_label=_("relevance or section order"),
+    )
+
+    class Meta:
+        model = Theme
+        fields = []
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("archive"):
+            queryset = queryset.filter(is_archived=False)
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort") and not self.form.cleaned_data.get("q"):
+            queryset = queryset.order_by("section__position", "position", "title")
+        return queryset
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        if not words:
+            return queryset
+        if connection.vendor == "postgresql":
+            query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+            queryset = queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+            if not self.form.cleaned_data.get("sort"):
+                rank = SearchRank(SEARCH_VECTOR, query)
+                queryset = queryset.annotate(rank=rank).order_by(
+                    "-rank", "section__position", "position"
+                )
+            return queryset
+        # SQLite has no full-text search here: every word must occur in title or description.
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("section__position", "position")
+        return queryset
+
+    def with_partner(self, queryset, name, partner):
+        links = Theme.partners.through.objects.filter(theme_id=OuterRef("pk"), partner=partner)
+        return queryset.filter(Exists(links))
+
+    def with_command(self, queryset, name, value):
+        links = ThemeCommand.objects.filter(theme_id=OuterRef("pk"))
+        if value == DEFENCE_WIDE:
+            return queryset.exclude(Exists(links))
+        return queryset.filter(Exists(links.filter(command__code=value)))
+
+    def with_agreement_kind(self, queryset, name, value):
+        through = Agreement.themes.through.objects.filter(
+            theme_id=OuterRef("pk"), agreement__kind=value, agreement__is_internal=False
+        )
+        return queryset.filter(Exists(through))
+
+    def in_edition(self, queryset, name, edition):
+        links = Theme.editions.through.objects.filter(theme_id=OuterRef("pk"), edition=edition)
+        return queryset.filter(Exists(links))
+
+    def in_archive(self, queryset, name, value):
+        if value == ArchiveChoice.ARCHIVED:
+            return queryset.filter(is_archived=True)
+        if value == ArchiveChoice.CURRENT:
+            return queryset.filter(is_archived=False)
+        return queryset

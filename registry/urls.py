@@ -1,0 +1,21 @@
+from django.urls import path
+
+from registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("themas/", views.theme_list, name="theme_list"),
+    path("themas/download.<str:file_format>", views.theme_download, name="theme_download"),
+    path("themas/<slug:section>/<slug:slug>/", views.theme_detail, name="theme_detail"),
+    path("secties/", views.section_list, name="section_list"),
+    path("secties/<slug:key>/", views.section_detail, name="section_detail"),
+    path("partners/", views.partner_list, name="partner_list"),
+    path("partners/<str:code>/", views.partner_detail, name="partner_detail"),
+    path("commandos/", views.command_list, name="command_list"),
+    path("commandos/<str:code>/", views.command_detail, name="command_detail"),
+    path("overeenkomsten/", views.agreement_list, name="agreement_list"),
+    path("overeenkomsten/<slug:slug>/", views.agreement_detail, name="agreement_detail"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,190 @@
+"""The public, read-only pages: listings, details, the overview, downloads."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from registry import selectors
+from registry.filters import DEFENCE_WIDE, ThemeFilterSet
+from registry.models import Command, Partner, Section, Theme
+from registry.resources import ThemeResource
+from registry.tabular import export_bytes
+
+PAGE_SIZE = 25
+DOWNLOAD_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def public(view):
+    """A public page; with PUBLIC_LOGIN_REQUIRED on, only for users who are logged in."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.PUBLIC_LOGIN_REQUIRED and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def filtered_themes(request):
+    return ThemeFilterSet(request.GET, queryset=selectors.public_themes(), request=request)
+
+
+@public
+def overview(request):
+    partners = list(selectors.partners_with_counts().filter(theme_count__gt=0).order_by("name_nl"))
+    commands = list(Command.objects.order_by("position", "code"))
+    cells = selectors.partner_command_matrix()
+    rows = [
+        {
+            "partner": partner,
+            "cells": [
+                {"command": command, "count": cells.get((partner.pk, command.pk), 0)}
+                for command in commands
+            ],
+            "defence_wide": cells.get((partner.pk, None), 0),
+        }
+        for partner in partners
+    ]
+    context = {
+        "sections": selectors.sections_with_counts(),
+        "commands": commands,
+        "rows": rows,
+        "defence_wide": DEFENCE_WIDE,
+    }
+    return render(request, "registry/overview.html", context)
+
+
+@public
+def theme_list(request):
+    filterset = filtered_themes(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "download_formats": list(DOWNLOAD_FORMATS),
+    }
+    status = 400 if filterset.errors else 200
+    return render(request, "registry/theme_list.html", context, status=status)
+
+
+@public
+def theme_download(request, file_format):
+    filterset = filtered_themes(request)
+    if file_format not in DOWNLOAD_FORMATS:
+        return HttpResponseBadRequest(_("Unknown format."))
+    if filterset.errors:
+        messages = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+        )
+        return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
+    resource = ThemeResource()
+    chosen = filterset.qs.values("pk")
+    dataset = resource.export(resource.get_queryset().filter(pk__in=chosen))
+    response = HttpResponse(
+        export_bytes(dataset, file_format), content_type=DOWNLOAD_FORMATS[file_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="themas.{file_format}"'
+    return response
+
+
+@public
+def theme_detail(request, section, slug):
+    theme = get_object_or_404(selectors.public_themes(), section__key=section, slug=slug)
+    context = {
+        "theme": theme,
+        "agreements": selectors.theme_agreements(theme),
+        "editions": theme.editions.order_by("year"),
+        "siblings": Theme.objects.filter(
+            section=theme.section, is_internal=False, is_archived=False
+        )
+        .exclude(pk=theme.pk)
+        .order_by("position", "title")
+        .only("title", "slug", "section_id"),
+    }
+    return render(request, "registry/theme_detail.html", context)
+
+
+@public
+def section_list(request):
+    return render(
+        request, "registry/section_list.html", {"sections": selectors.sections_with_counts()}
+    )
+
+
+@public
+def section_detail(request, key):
+    section = get_object_or_404(
+        Section.objects.prefetch_related(Prefetch("partners", Partner.objects.order_by("name_nl"))),
+        key=key,
+    )
+    themes = selectors.public_themes().filter(section=section, is_archived=False)
+    context = {"section": section, "themes": themes.order_by("position", "title")}
+    return render(request, "registry/section_detail.html", context)
+
+
+@public
+def partner_list(request):
+    partners = selectors.partners_with_counts().order_by("kind", "name_nl")
+    return render(request, "registry/partner_list.html", {"partners": partners})
+
+
+@public
+def partner_detail(request, code):
+    partner = get_object_or_404(Partner, code=code)
+    context = {
+        "partner": partner,
+        "themes": selectors.public_themes()
+        .filter(partners=partner, is_archived=False)
+        .order_by("section__position", "position"),
+        "agreements": selectors.agreements_with_relations().filter(parties=partner),
+    }
+    return render(request, "registry/partner_detail.html", context)
+
+
+@public
+def command_list(request):
+    commands = selectors.commands_with_counts().select_related("parent").order_by("position")
+    return render(request, "registry/command_list.html", {"commands": commands})
+
+
+@public
+def command_detail(request, code):
+    command = get_object_or_404(Command.objects.select_related("parent"), code=code)
+    context = {
+        "command": command,
+        "themes": selectors.public_themes()
+        .filter(theme_commands__command=command, is_archived=False)
+        .order_by("section__position", "position"),
+    }
+    return render(request, "registry/command_detail.html", context)
+
+
+@public
+def agreement_list(request):
+    agreements = selectors.agreements_with_relations().order_by("date_signed", "title")
+    return render(request, "registry/agreement_list.html", {"agreements": agreements})
+
+
+@public
+def agreement_detail(request, slug):
+    agreement = get_object_or_404(selectors.agreements_with_relations(), slug=slug)
+    return render(request, "registry/agreement_detail.html", {"agreement": agreement})
+
+
+def accessibility(request):
+    return render(request, "registry/accessibility.html")
