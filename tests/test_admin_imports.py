@@ -240,7 +240,9 @@ def test_an_xlsx_with_a_million_empty_rows(importer):
 
 def test_hostile_text_in_the_preview_is_escaped(importer):
     hostile = '<script>alert("x")</script>'
-    extra = [["nato", hostile, "", "", "Tekst.", "", "", "", "", "", "", "", ""]]
+    headers = [column.column_name for column in RESOURCES["themes"].columns()]
+    row = dict.fromkeys(headers, "") | {"section": "nato", "title": hostile, "description": "T."}
+    extra = [[row[header] for header in headers]]
     response = upload(importer, theme_file(extra_rows=extra), "x.csv")
     page = response.content.decode()
     assert hostile not in page
