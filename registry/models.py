@@ -284,6 +284,13 @@ class ThemeEdition(models.Model):
     commands = models.CharField(
         _("commands"), max_length=200, blank=True, help_text=_("Codes as CZSK|CLAS.")
     )
+    paragraph = models.TextField(
+        _("paragraph as printed"),
+        blank=True,
+        help_text=_(
+            "The paragraph as this edition of the annex printed it, when it came from the text."
+        ),
+    )
 
     objects = NaturalKeyManager("theme__section__key", "theme__title", "edition__year")
 

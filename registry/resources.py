@@ -417,10 +417,11 @@ class ThemeTextResource(RegistryResource):
     title = text("title", _("The theme's title in that edition."), required=True)
     description = text("description", _("The theme's text in that edition."), required=True)
     commands = text("commands", _("Command codes in that edition, as CZSK|CLAS."))
+    paragraph = text("paragraph", _("The paragraph as that edition printed it, if known."))
 
     class Meta:
         model = ThemeEdition
-        fields = ["theme", "edition", "title", "description", "commands"]
+        fields = ["theme", "edition", "title", "description", "commands", "paragraph"]
         export_order = fields
 
     def get_queryset(self):

@@ -58,6 +58,7 @@ class ThemeFacts:
     target_year: int | None
     position: int
     line: int
+    paragraph: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def annex_facts(annex: ParsedAnnex, edition_year):
                     target_year=target_year(theme.title, theme.description, edition_year),
                     position=theme_position,
                     line=theme.line,
+                    paragraph=theme.paragraph,
                 )
             )
     return sections, themes

@@ -111,6 +111,7 @@ def _themes(themes, edition_year):
             title=theme.title,
             description=theme.description,
             commands="|".join(theme.commands),
+            paragraph=theme.paragraph,
         )
         for position, code in enumerate(theme.commands, start=1):
             yield _object(

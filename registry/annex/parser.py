@@ -57,6 +57,9 @@ class ParsedTheme:
     commands: tuple[str, ...]
     commands_text: str
     line: int
+    # The paragraph as the annex printed it, wraps and page breaks undone; a title on a line of
+    # its own stays on its own line.
+    paragraph: str = ""
 
 
 @dataclass
@@ -176,8 +179,10 @@ def _add_paragraph(annex, section, line_number, lines):
 
 
 def _theme(text, lines, line_number):
+    paragraph = text
     if _has_title_line(lines):
         title, body = _join(lines[:1]), _join(lines[1:])
+        paragraph = f"{title}\n{body}"
     else:
         split = _split_title(text)
         if split is None:
@@ -190,6 +195,7 @@ def _theme(text, lines, line_number):
         commands=commands,
         commands_text=commands_text,
         line=line_number,
+        paragraph=paragraph,
     )
 
 

@@ -121,7 +121,7 @@ def _theme_plan(themes, lookups, edition_year, archive_missing):
         }
         for theme in themes
     ]
-    return plan_import(
+    plan = plan_import(
         kind="themes",
         rows=rows,
         row_numbers=[theme.line for theme in themes],
@@ -133,3 +133,5 @@ def _theme_plan(themes, lookups, edition_year, archive_missing):
         silent_columns=("position",),
         create_only_columns=CREATE_ONLY,
     )
+    plan.paragraphs = {(theme.section_key, theme.title): theme.paragraph for theme in themes}
+    return plan

@@ -90,6 +90,8 @@ class Plan:
     merge_columns: tuple = ()
     silent_columns: tuple = ()
     create_only_columns: tuple = ()
+    # For an annex text: each theme's paragraph as printed, kept with the edition's text.
+    paragraphs: dict = field(default_factory=dict)
 
     @property
     def kind(self):
@@ -701,7 +703,7 @@ def _apply_editions(affected, column, resolver):
     ThemeEdition.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
 
 
-def _snapshot(theme, edition_id, row):
+def _snapshot(theme, edition_id, row, paragraph=""):
     commands = row.values.get("commands")
     if commands is None:
         existing = row.action != "created"
@@ -712,6 +714,7 @@ def _snapshot(theme, edition_id, row):
         title=theme.title,
         description=theme.description,
         commands=SEPARATOR.join(commands),
+        paragraph=paragraph,
     )
 
 
@@ -720,7 +723,11 @@ def _record_edition(plan, edition):
     ids = [row.instance.pk for row in plan.rows]
     ThemeEdition.objects.filter(theme_id__in=ids, edition=edition).delete()
     ThemeEdition.objects.bulk_create(
-        [_snapshot(row.instance, edition.pk, row) for row in plan.rows], batch_size=BATCH_SIZE
+        [
+            _snapshot(row.instance, edition.pk, row, plan.paragraphs.get(row.key, ""))
+            for row in plan.rows
+        ],
+        batch_size=BATCH_SIZE,
     )
 
 
