@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "registry.api.apps.ApiConfig",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +174,33 @@ X_FRAME_OPTIONS = "DENY"
 # Uploads stay in memory up to this size; anything larger is refused by the import forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The read-only JSON API (registry/api/): JSON only, for whoever may read the public pages (see
+# PUBLIC_LOGIN_REQUIRED), described by the OpenAPI 3 schema at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["registry.api.permissions.PublicAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Defence cooperation registry API",
+    "DESCRIPTION": (
+        "Read-only access to the public records of the Netherlands' international defence "
+        "cooperation: themes, sections, partners, commands and agreements."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["registry.api.permissions.PublicAccess"],
+    # Fields of the same name with different choices each get an enum of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ThemeStatusEnum": "registry.choices.ThemeStatus",
+        "AgreementStatusEnum": "registry.choices.AgreementStatus",
+        "AgreementKindEnum": "registry.choices.AgreementKind",
+        "CommandKindEnum": "registry.choices.CommandKind",
+        "PartnerKindEnum": "registry.choices.PartnerKind",
+    },
+}
 
 LOGGING = {
     "version": 1,
