@@ -8,6 +8,7 @@ response costs the same number of queries however many records it holds.
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -44,10 +45,23 @@ def themes_link(parameter, key):
     )
 
 
-def codes(many_field):
-    return serializers.SlugRelatedField(
-        source=many_field, slug_field="code", many=True, read_only=True
-    )
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class PublicAgreementsField(serializers.Field):
+    """Slugs of the public agreements, from the ``public_agreements`` the view prefetched.
+
+    Without that prefetch this fails rather than reading ``agreements``, which holds internal
+    agreements too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Slugs of the agreements."))
+        super().__init__(source="public_agreements", read_only=True, **kwargs)
+
+    def to_representation(self, agreements):
+        return [agreement.slug for agreement in agreements]
+
+
+def codes():
+    return serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
 
 def theme_section(theme):
@@ -74,14 +88,14 @@ class ThemeSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.key", read_only=True)
     section_heading = serializers.CharField(source="section.heading", read_only=True)
     commands = serializers.SerializerMethodField(
-        help_text="Codes of the commands involved, in the annex's order; empty when defence-wide."
+        help_text=_(
+            "Codes of the commands involved, in the annex's order; empty when defence-wide."
+        )
     )
     defence_wide = serializers.BooleanField(source="is_defence_wide", read_only=True)
-    partners = codes("partners")
+    partners = codes()
     editions = serializers.SlugRelatedField(slug_field="year", many=True, read_only=True)
-    agreements = serializers.SlugRelatedField(
-        source="public_agreements", slug_field="slug", many=True, read_only=True
-    )
+    agreements = PublicAgreementsField()
     url = api_link("api:theme-detail", theme_section, theme_slug)
     html_url = page_link()
 
@@ -113,9 +127,9 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 
 class SectionSerializer(serializers.ModelSerializer):
-    partners = codes("partners")
+    partners = codes()
     theme_count = serializers.IntegerField(
-        read_only=True, help_text="Public themes of the section that are not archived."
+        read_only=True, help_text=_("Public themes of the section that are not archived.")
     )
     url = api_link("api:section-detail", lambda section: section.key)
     html_url = page_link()
@@ -139,11 +153,9 @@ class SectionSerializer(serializers.ModelSerializer):
 
 class PartnerSerializer(serializers.ModelSerializer):
     theme_count = serializers.IntegerField(
-        read_only=True, help_text="Public themes with this partner that are not archived."
+        read_only=True, help_text=_("Public themes with this partner that are not archived.")
     )
-    agreements = serializers.SlugRelatedField(
-        source="public_agreements", slug_field="slug", many=True, read_only=True
-    )
+    agreements = PublicAgreementsField()
     url = api_link("api:partner-detail", lambda partner: partner.code)
     html_url = page_link()
     themes_url = themes_link("partner", lambda partner: partner.code)
@@ -167,7 +179,7 @@ class PartnerSerializer(serializers.ModelSerializer):
 class CommandSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     theme_count = serializers.IntegerField(
-        read_only=True, help_text="Public themes of this command that are not archived."
+        read_only=True, help_text=_("Public themes of this command that are not archived.")
     )
     url = api_link("api:command-detail", lambda command: command.code)
     html_url = page_link()
@@ -195,12 +207,12 @@ class AgreementSerializer(serializers.ModelSerializer):
         source="date_signed",
         read_only=True,
         allow_null=True,
-        help_text="With month or year precision, the first day of that month or year.",
+        help_text=_("With month or year precision, the first day of that month or year."),
     )
     date_display = serializers.CharField(
-        read_only=True, help_text="The date at its precision, in the language of the request."
+        read_only=True, help_text=_("The date at its precision, in the language of the request.")
     )
-    parties = codes("parties")
+    parties = codes()
     themes = ThemeReferenceSerializer(many=True, read_only=True)
     url = api_link("api:agreement-detail", lambda agreement: agreement.slug)
     html_url = page_link()

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -63,6 +63,18 @@ def api_themes():
     )
 
 
+# The filter methods give drf-spectacular no type for these three; the schema states them here.
+@extend_schema(
+    parameters=[
+        OpenApiParameter("partner", str, description=FILTER_VALUES["partner"]),
+        OpenApiParameter(
+            "command",
+            str,
+            description=_('the code of a command, or "defensiebreed" for themes without one'),
+        ),
+        OpenApiParameter("edition", int, description=FILTER_VALUES["edition"]),
+    ]
+)
 class ThemeList(generics.ListAPIView):
     """Themes, filtered with the query parameters of the public listing (``/themas/``)."""
 
