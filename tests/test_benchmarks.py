@@ -1,0 +1,38 @@
+"""The import benchmark runs end to end at a tiny size; its figures are not checked here."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "import_benchmark.py"
+TABLE_LINES = [
+    "ours: preview (dry run)",
+    "ours: confirm",
+    "ours: preview + confirm",
+    "ours: same file again: preview + confirm",
+    "baseline: dry run",
+    "baseline: import",
+    "baseline: dry run + import",
+    "speed-up: baseline: import / ours: preview + confirm",
+]
+
+
+def test_benchmark_runs_and_its_checks_pass():
+    # Its own process: the script sets Django up with databases of its own, which cannot be
+    # done in the process pytest-django has already set up.
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--rows", "200"],
+        env={**os.environ, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = completed.stdout
+    assert completed.returncode == 0, output + completed.stderr
+    for line in TABLE_LINES:
+        assert any(printed.startswith(line) for printed in output.splitlines()), line
+    assert "FAILED" not in output
+    assert output.count("check: ") == 8
+    assert output.rstrip().endswith("all checks passed")
