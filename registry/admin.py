@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from registry.admin_imports import ImportExportMixin
+from registry.annex.renderer import RENDERERS
 from registry.models import (
     Agreement,
     Command,
@@ -25,6 +27,7 @@ from registry.models import (
     ThemeCommand,
 )
 from registry.services.editions import compare_editions
+from registry.services.render import edition_document
 from registry.services.themes import theme_set_commands
 
 admin.site.site_header = _("Defence cooperation registry")
@@ -32,6 +35,13 @@ admin.site.site_title = _("Defence cooperation registry")
 admin.site.index_title = _("Registry management")
 
 DEFENCE_WIDE = _("defence-wide")
+DOCUMENT_FORMATS = {"txt": _("text"), "md": "Markdown", "html": "HTML", "docx": "Word"}
+DOCUMENT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def admin_link(record):
@@ -336,7 +346,7 @@ class EditionAdmin(CountedAdmin):
     list_display = ["year", "title", "theme_count"]
     search_fields = ["title"]
     ordering = ["-year"]
-    readonly_fields = ["comparisons"]
+    readonly_fields = ["comparisons", "documents"]
 
     def get_urls(self):
         return [
@@ -344,6 +354,11 @@ class EditionAdmin(CountedAdmin):
                 "<int:pk>/compare/<int:other>/",
                 self.admin_site.admin_view(self.compare_view),
                 name="registry_edition_compare",
+            ),
+            path(
+                "<int:pk>/render/<str:file_format>/",
+                self.admin_site.admin_view(self.render_view),
+                name="registry_edition_render",
             ),
             *super().get_urls(),
         ]
@@ -364,6 +379,32 @@ class EditionAdmin(CountedAdmin):
             )
             or "–"
         )
+
+    @admin.display(description=_("the annex as a document"))
+    def documents(self, edition):
+        if edition.pk is None:
+            return "–"
+        return format_html_join(
+            " · ",
+            '<a href="{}" download>{}</a>',
+            (
+                (reverse("admin:registry_edition_render", args=[edition.pk, fmt]), label)
+                for fmt, label in DOCUMENT_FORMATS.items()
+            ),
+        )
+
+    def render_view(self, request, pk, file_format):
+        if not self.has_view_permission(request) or file_format not in DOCUMENT_FORMATS:
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=pk)
+        content = RENDERERS[file_format](
+            edition_document(edition, with_changes=request.GET.get("changes") == "1")
+        )
+        response = HttpResponse(content, content_type=DOCUMENT_TYPES[file_format])
+        response["Content-Disposition"] = (
+            f'attachment; filename="bijlage-2-{edition.year}.{file_format}"'
+        )
+        return response
 
     def compare_view(self, request, pk, other):
         if not self.has_view_permission(request):

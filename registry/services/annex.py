@@ -4,8 +4,9 @@ from django.db import transaction
 
 from registry.annex.facts import annex_facts
 from registry.annex.parser import AnnexParseError, parse_annex
+from registry.annex.vocabulary import COMMANDS
 from registry.annex.vocabulary import partner as partner_info
-from registry.models import Edition, ImportRun, Partner
+from registry.models import Command, Edition, ImportRun, Partner
 from registry.resources import SEPARATOR
 from registry.services.imports import CellError, Lookups, apply_plans, plan_import
 
@@ -24,12 +25,13 @@ def annex_plans(text, *, edition_year, archive_missing=False):
         return [plan], None
     sections, themes = annex_facts(annex, edition_year)
     lookups = Lookups()
+    command_plan = _command_plan(themes, lookups)
     partner_plan = _partner_plan(sections, themes, lookups)
     section_plan = _section_plan(sections, lookups)
     theme_plan = _theme_plan(themes, lookups, edition_year, archive_missing)
-    for plan in (partner_plan, section_plan):
+    for plan in (command_plan, partner_plan, section_plan):
         plan.missing = []  # only themes are an edition's content; others are not "missing"
-    return [partner_plan, section_plan, theme_plan], annex
+    return [command_plan, partner_plan, section_plan, theme_plan], annex
 
 
 def summary(plans):
@@ -54,6 +56,33 @@ def apply_annex(plans, annex, *, edition_year, user, file_name, sha256):
         title=annex.title, introduction="\n\n".join(annex.introduction)
     )
     return run
+
+
+def _command_plan(themes, lookups):
+    """The commands of the annex's vocabulary that a theme names and the registry lacks."""
+    known = set(Command.objects.values_list("code", flat=True))
+    named = {code for theme in themes for code in theme.commands}
+    missing = [info for info in COMMANDS if info.code in named - known]
+    needed = {info.parent for info in missing if info.parent} - known
+    missing += [info for info in COMMANDS if info.code in needed and info not in missing]
+    rows = [
+        {
+            "code": info.code,
+            "name_nl": info.name_nl,
+            "name_en": info.name_en,
+            "kind": info.kind,
+            "parent": info.parent or "",
+            "position": str(COMMANDS.index(info) + 1),
+        }
+        for info in missing
+    ]
+    return plan_import(
+        kind="commands",
+        rows=rows,
+        row_numbers=[None] * len(rows),
+        headers=["code", "name_nl", "name_en", "kind", "parent", "position"],
+        lookups=lookups,
+    )
 
 
 def _partner_plan(sections, themes, lookups):

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from registry.annex.vocabulary import slugify
 from registry.models import (
     Edition,
     ImportChange,

@@ -1,0 +1,212 @@
+"""Write an edition of the annex as a document: text, Markdown, HTML or Word (pure Python).
+
+The layout is the annex's own: the title, the introduction, then per section its heading, its
+introduction and its themes as "Title: description (COMMANDS)". A theme whose paragraph the
+registry has as the annex printed it is written exactly so; otherwise it is written from its
+fields, in a form the annex parser reads back to the same theme.
+"""
+
+import html
+import io
+from dataclasses import dataclass, field
+
+COMMAND_SEPARATOR = ", "
+
+
+@dataclass
+class DocumentTheme:
+    title: str
+    description: str
+    commands: tuple[str, ...] = ()
+    paragraph: str = ""
+
+    @property
+    def text(self):
+        """The theme's paragraph: as printed when known, else "Title: description (CMDS)"."""
+        if self.paragraph:
+            return self.paragraph
+        text = f"{self.title}: {self.description}"
+        if self.commands:
+            text += f" ({COMMAND_SEPARATOR.join(self.commands)})"
+        return text
+
+    @property
+    def title_and_rest(self):
+        """The paragraph split after its title, for layouts that set the title in bold."""
+        text = self.text
+        for separator in ("\n", ": "):
+            if text.startswith(self.title + separator):
+                return self.title, separator, text[len(self.title) + len(separator) :]
+        return "", "", text
+
+
+@dataclass
+class DocumentSection:
+    heading: str
+    introduction: list[str] = field(default_factory=list)
+    themes: list[DocumentTheme] = field(default_factory=list)
+
+
+@dataclass
+class Changes:
+    """What changed since the previous edition, for the optional appendix."""
+
+    previous_year: int
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    gone: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnnexDocument:
+    title: str
+    year: int
+    introduction: list[str] = field(default_factory=list)
+    sections: list[DocumentSection] = field(default_factory=list)
+    changes: Changes | None = None
+
+
+APPENDIX = {
+    "heading": "Wijzigingen ten opzichte van de editie {year}",
+    "new": "Nieuwe thema’s",
+    "changed": "Gewijzigde thema’s",
+    "gone": "Vervallen thema’s",
+    "none": "Geen.",
+}
+
+
+def render_text(document: AnnexDocument) -> str:
+    blocks = [document.title, *document.introduction]
+    for section in document.sections:
+        blocks.append("\n".join([section.heading, *section.introduction[:1]]))
+        blocks.extend(section.introduction[1:])
+        blocks.extend(theme.text for theme in section.themes)
+    if document.changes:
+        blocks.extend(_appendix_blocks(document.changes, bullet="- "))
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_markdown(document: AnnexDocument) -> str:
+    blocks = [f"# {_md(document.title)}", *map(_md, document.introduction)]
+    for section in document.sections:
+        blocks.append(f"## {_md(section.heading)}")
+        blocks.extend(_md(paragraph) for paragraph in section.introduction)
+        for theme in section.themes:
+            title, separator, rest = theme.title_and_rest
+            if title:
+                joiner = ": " if separator == ": " else "  \n"
+                blocks.append(f"**{_md(title)}**{joiner}{_md(rest)}")
+            else:
+                blocks.append(_md(rest))
+    if document.changes:
+        heading, *rest = _appendix_blocks(document.changes, bullet="- ")
+        blocks.extend([f"## {heading}", *rest])
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_html(document: AnnexDocument) -> str:
+    escape = html.escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="nl">',
+        '<head><meta charset="utf-8">'
+        f"<title>{escape(document.title)} ({document.year})</title></head>",
+        "<body>",
+        f"<h1>{escape(document.title)}</h1>",
+        *(f"<p>{escape(paragraph)}</p>" for paragraph in document.introduction),
+    ]
+    for section in document.sections:
+        parts.append(f"<section><h2>{escape(section.heading)}</h2>")
+        parts.extend(f"<p>{escape(paragraph)}</p>" for paragraph in section.introduction)
+        for theme in section.themes:
+            title, separator, rest = theme.title_and_rest
+            if title:
+                joiner = ": " if separator == ": " else "<br>"
+                parts.append(f"<p><strong>{escape(title)}</strong>{joiner}{escape(rest)}</p>")
+            else:
+                parts.append(f"<p>{escape(rest)}</p>")
+        parts.append("</section>")
+    if document.changes:
+        parts.append(_appendix_html(document.changes))
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def render_docx(document: AnnexDocument) -> bytes:
+    """A Word document with the built-in Title and Heading styles, so it has a real outline."""
+    from docx import Document
+    from docx.shared import Pt
+
+    word = Document()
+    word.core_properties.title = document.title
+    word.core_properties.language = "nl-NL"
+    word.styles["Normal"].font.size = Pt(11)
+    word.add_heading(document.title, level=0)
+    for paragraph in document.introduction:
+        word.add_paragraph(paragraph)
+    for section in document.sections:
+        word.add_heading(section.heading, level=1)
+        for paragraph in section.introduction:
+            word.add_paragraph(paragraph)
+        for theme in section.themes:
+            title, separator, rest = theme.title_and_rest
+            paragraph = word.add_paragraph()
+            if title:
+                paragraph.add_run(title).bold = True
+                if separator == "\n":
+                    paragraph.add_run().add_break()
+                else:
+                    paragraph.add_run(separator)
+            paragraph.add_run(rest)
+    if document.changes:
+        heading, *lines = _appendix_blocks(document.changes, bullet="")
+        word.add_heading(heading, level=1)
+        for line in lines:
+            if line in (APPENDIX["new"], APPENDIX["changed"], APPENDIX["gone"]):
+                word.add_heading(line, level=2)
+            else:
+                word.add_paragraph(line, style="List Bullet")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+RENDERERS = {
+    "txt": render_text,
+    "md": render_markdown,
+    "html": render_html,
+    "docx": render_docx,
+}
+
+
+def _appendix_blocks(changes, bullet):
+    blocks = [APPENDIX["heading"].format(year=changes.previous_year)]
+    for kind in ("new", "changed", "gone"):
+        blocks.append(APPENDIX[kind])
+        items = getattr(changes, kind)
+        if bullet:
+            blocks.append("\n".join(f"{bullet}{item}" for item in items) or APPENDIX["none"])
+        else:
+            blocks.extend(items or [APPENDIX["none"]])
+    return blocks
+
+
+def _appendix_html(changes):
+    escape = html.escape
+    parts = [f"<section><h2>{escape(APPENDIX['heading'].format(year=changes.previous_year))}</h2>"]
+    for kind in ("new", "changed", "gone"):
+        parts.append(f"<h3>{escape(APPENDIX[kind])}</h3>")
+        items = getattr(changes, kind)
+        if items:
+            parts.append("<ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>")
+        else:
+            parts.append(f"<p>{APPENDIX['none']}</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _md(text):
+    """Text as Markdown that shows as itself: the characters Markdown reads are escaped."""
+    for character in "\\`*_[]<>#|":
+        text = text.replace(character, "\\" + character)
+    return text

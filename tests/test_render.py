@@ -1,0 +1,245 @@
+"""The registry writes the annex: documents of an edition, and the round trip to the text."""
+
+import io
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+from django.core.management import call_command
+
+from registry.annex.parser import parse_annex
+from registry.annex.renderer import render_docx, render_html, render_markdown, render_text
+from registry.models import (
+    Agreement,
+    Command,
+    Edition,
+    ImportChange,
+    ImportRun,
+    Partner,
+    Section,
+    Theme,
+    ThemeEdition,
+)
+from registry.services.annex import annex_plans, apply_annex
+from registry.services.render import edition_document
+from tests import annex_2016_expected as expected
+from tests.conftest import ANNEX_TEXT
+
+pytestmark = pytest.mark.django_db
+
+
+def document(**options):
+    return edition_document(Edition.objects.get(year=2016), **options)
+
+
+def flatten(text):
+    """Whitespace and page breaks normalised, and words split at a line end joined."""
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"(\w)- (\w)", r"\1-\2", text)
+
+
+def records():
+    """Everything an annex import produces, by natural keys."""
+    themes = Theme.objects.select_related("section").prefetch_related(
+        "partners", "theme_commands__command", "editions"
+    )
+    return {
+        "sections": sorted(
+            (
+                s.key,
+                s.position,
+                s.heading,
+                s.introduction,
+                tuple(sorted(p.code for p in s.partners.all())),
+            )
+            for s in Section.objects.prefetch_related("partners")
+        ),
+        "themes": sorted(
+            (
+                t.section.key,
+                t.title,
+                t.slug,
+                t.position,
+                t.description,
+                tuple(c.code for c in t.ordered_commands()),
+                tuple(sorted(p.code for p in t.partners.all())),
+                t.status,
+                t.dutch_role,
+                t.framework,
+                t.target_year,
+                tuple(e.year for e in t.editions.all()),
+            )
+            for t in themes
+        ),
+        "texts": sorted(
+            ThemeEdition.objects.values_list(
+                "theme__section__key",
+                "theme__title",
+                "edition__year",
+                "title",
+                "description",
+                "commands",
+                "paragraph",
+            )
+        ),
+        "edition": list(Edition.objects.values_list("year", "title", "introduction")),
+        "partners": sorted(Partner.objects.values_list("code", "kind", "name_nl", "name_en")),
+        "commands": sorted(Command.objects.values_list("code", "name_nl", "kind", "parent__code")),
+    }
+
+
+def empty_registry():
+    Agreement.objects.all().delete()
+    ImportChange.objects.all().delete()
+    ImportRun.objects.all().delete()
+    ThemeEdition.objects.all().delete()
+    Theme.objects.all().delete()
+    Section.objects.all().delete()
+    Edition.objects.all().delete()
+    Partner.objects.all().delete()
+    Command.objects.update(parent=None)
+    Command.objects.all().delete()
+
+
+def import_text(text, year=2016):
+    plans, annex = annex_plans(text, edition_year=year)
+    assert [error for plan in plans for error in plan.errors] == []
+    apply_annex(plans, annex, edition_year=year, user=None, file_name="x.txt", sha256="0" * 64)
+
+
+def test_every_theme_paragraph_of_the_annex_appears_in_the_rendered_text():
+    rendered = flatten(render_text(document()))
+    source = flatten(ANNEX_TEXT.read_text(encoding="utf-8"))
+    paragraphs = [flatten(p) for p in render_text(document()).split("\n\n") if p.strip()]
+    assert len(paragraphs) == 1 + 2 + 12 + 114 + 2  # title, introduction, sections, themes, and
+    # the second introductions of two sections
+    for paragraph in paragraphs:
+        assert paragraph in source, paragraph[:80]
+    for key, themes in expected.THEMES.items():
+        for title, commands in themes:
+            assert flatten(title) in rendered
+            if commands:
+                assert f"({commands})" in rendered, (key, title)
+
+
+def test_rendering_the_2016_edition_and_importing_it_into_an_empty_registry_gives_the_same():
+    text = render_text(document())
+    before = records()
+    empty_registry()
+    import_text(text)
+    assert records() == before
+
+
+def test_the_canonical_form_also_reads_back_to_the_same_records():
+    doc = document()
+    for section in doc.sections:
+        for theme in section.themes:
+            theme.paragraph = ""
+    text = render_text(doc)
+    assert "(DMO, CZSK, CLAS, CLSK)" in text
+    annex = parse_annex(text)
+    parsed = {(t.title, t.description, t.commands) for t in annex.themes}
+    stored = {
+        (link.title, link.description, tuple(c for c in link.commands.split("|") if c))
+        for link in ThemeEdition.objects.filter(edition__year=2016)
+    }
+    assert parsed == stored
+
+
+def test_internal_themes_are_left_out():
+    Theme.objects.filter(section__key="deu", title="Cyber").update(is_internal=True)
+    text = render_text(document())
+    assert (
+        "Cyber: onderzoeken van samenwerkingsmogelijkheden op het gebied van cyber. (Defensie"
+        not in text
+    )
+    assert "Cyber: onderzoeken" in text  # France and Norway keep theirs
+
+
+def test_markdown_and_html_have_the_document_layout():
+    markdown = render_markdown(document())
+    assert markdown.startswith("# Bijlage 2: Overzicht van samenwerkingsthema’s\n")
+    assert "\n## Samenwerkingsgebieden met Duitsland\n" in markdown
+    assert "**Helikopters**: België en Nederland" in markdown
+    page = render_html(document())
+    assert '<html lang="nl">' in page
+    assert "<h2>Samenwerkingsgebieden in de Navo</h2>" in page
+    assert "<p><strong>Cyber</strong>: onderzoeken" in page
+
+
+def test_html_escapes_record_text():
+    Theme.objects.filter(section__key="usa", title="F-35").update(title="<script>x</script>")
+    ThemeEdition.objects.filter(theme__title="<script>x</script>").update(
+        title="<script>x</script>", paragraph=""
+    )
+    page = render_html(document())
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+def test_docx_has_real_headings_and_reads_back():
+    data = render_docx(document())
+    word = docx.Document(io.BytesIO(data))
+    styles = [(p.style.name, p.text) for p in word.paragraphs]
+    assert styles[0] == ("Title", "Bijlage 2: Overzicht van samenwerkingsthema’s")
+    headings = [text for style, text in styles if style == "Heading 1"]
+    assert headings == [expected.SECTION_HEADINGS[key] for key in expected.SECTION_KEYS]
+    helicopters = next(p for p in word.paragraphs if p.text.startswith("Helikopters:"))
+    assert helicopters.runs[0].bold
+    assert helicopters.runs[0].text == "Helikopters"
+    text = "\n\n".join(p.text for p in word.paragraphs)
+    assert "(CDC/DGO, CLAS, CLSK, CZSK)" in text
+
+
+def test_docx_converts_with_libreoffice_where_the_machine_has_it(tmp_path):
+    path = tmp_path / "bijlage.docx"
+    path.write_bytes(render_docx(document()))
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        # LibreOffice is not on every test machine; the Word file is still read back above.
+        assert docx.Document(str(path)).paragraphs
+        return
+    subprocess.run(
+        [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    assert (tmp_path / "bijlage.pdf").stat().st_size > 1000
+
+
+def test_appendix_of_changes_since_the_previous_edition(tmp_path):
+    text = ANNEX_TEXT.read_text(encoding="utf-8").replace(
+        "cyber. (Defensie Cyber Commando)", "cyberoperaties. (Defensie Cyber Commando)", 1
+    )
+    import_text(text, year=2017)
+    doc = edition_document(Edition.objects.get(year=2017), with_changes=True)
+    rendered = render_text(doc)
+    assert "Wijzigingen ten opzichte van de editie 2016" in rendered
+    assert "- Cyber (Samenwerkingsgebieden met Duitsland)" in rendered
+    assert doc.changes.new == []
+    assert doc.changes.gone == []
+
+
+@pytest.mark.parametrize("file_format", ["txt", "md", "html", "docx"])
+def test_render_annex_command(tmp_path, file_format):
+    path = tmp_path / f"bijlage.{file_format}"
+    call_command(
+        "render_annex", "--edition", "2016", "--format", file_format, "--output", str(path)
+    )
+    assert path.stat().st_size > 10_000
+
+
+def test_admin_downloads_of_an_edition(admin_client):
+    from django.urls import reverse
+
+    edition = Edition.objects.get(year=2016)
+    page = admin_client.get(reverse("admin:registry_edition_change", args=[edition.pk]))
+    for file_format in ("txt", "md", "html", "docx"):
+        url = reverse("admin:registry_edition_render", args=[edition.pk, file_format])
+        assert url in page.content.decode()
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert f"bijlage-2-{edition.year}.{file_format}" in response["Content-Disposition"]
