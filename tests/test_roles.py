@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from registry.models import Agreement, Command, Edition, Partner, Section, Theme
-from registry.roles import EDITORS, IMPORTERS, READERS
 from registry.resources import RESOURCES
+from registry.roles import EDITORS, IMPORTERS, READERS
 from registry.tabular import export_bytes
 
 pytestmark = pytest.mark.django_db
