@@ -28,7 +28,11 @@ from registry.models import (
 )
 from registry.services.editions import compare_editions
 from registry.services.render import edition_document
-from registry.services.themes import theme_set_commands
+from registry.services.themes import (
+    check_theme_version,
+    theme_set_commands,
+    theme_snapshot_token,
+)
 
 admin.site.site_header = _("Defence cooperation registry")
 admin.site.site_title = _("Defence cooperation registry")
@@ -128,10 +132,23 @@ class ThemeForm(forms.ModelForm):
             "is_internal",
         ]
 
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_values = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["commands_in_order"] = [c.pk for c in self.instance.ordered_commands()]
+            self.initial["opened_version"] = self.instance.version
+            self.initial["opened_values"] = theme_snapshot_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            check_theme_version(
+                self.instance, cleaned.get("opened_version"), cleaned.get("opened_values") or ""
+            )
+        return cleaned
 
     def clean_commands_in_order(self):
         """Keep the order in which the commands were submitted."""
@@ -174,7 +191,20 @@ class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
     form = ThemeForm
     readonly_fields = ["agreement_links", "edition_list"]
     fieldsets = [
-        (None, {"fields": ["section", "title", "slug", "position", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "section",
+                    "title",
+                    "slug",
+                    "position",
+                    "description",
+                    "opened_version",
+                    "opened_values",
+                ]
+            },
+        ),
         (_("Commands"), {"fields": ["commands_in_order"]}),
         (_("Facts"), {"fields": ["status", "dutch_role", "framework", "target_year"]}),
         (
@@ -183,6 +213,11 @@ class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
         ),
         (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = (form.cleaned_data.get("opened_version") or obj.version) + 1
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

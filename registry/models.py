@@ -206,6 +206,8 @@ class Theme(models.Model):
         default=False,
         help_text=_("Internal records never appear in the public pages, downloads or the API."),
     )
+    # Raised by every save, so that an edit based on an older version is noticed.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = NaturalKeyManager("section__key", "title")
 

@@ -8,3 +8,6 @@ class ApiConfig(AppConfig):
     name = "registry.api"
     label = "registry_api"
     verbose_name = _("Registry API")
+
+    def ready(self):
+        from registry.api import schema  # noqa: F401  (registers the schema extension)

@@ -8,10 +8,9 @@ fixed whatever the size of the registry. The views have GET only: anything else 
 from django.db.models import Prefetch
 from django.forms import ModelChoiceField
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from registry import selectors
 from registry.api.pagination import RegistryPagination
+from registry.api.schema import FILTER_HELP
 from registry.api.serializers import (
     AgreementSerializer,
     CommandSerializer,
@@ -38,13 +38,6 @@ RESOURCES = {
     "commands": "api:command-list",
     "agreements": "api:agreement-list",
 }
-# What to give for a filter whose values are records rather than a short list of choices.
-FILTER_VALUES = {
-    "q": _("words, searched for in titles and descriptions"),
-    "section": _("the key of a section"),
-    "partner": _("the code of a partner"),
-    "edition": _("the year of an edition"),
-}
 
 
 def public_agreement_slugs():
@@ -63,18 +56,6 @@ def api_themes():
     )
 
 
-# The filter methods give drf-spectacular no type for these three; the schema states them here.
-@extend_schema(
-    parameters=[
-        OpenApiParameter("partner", str, description=FILTER_VALUES["partner"]),
-        OpenApiParameter(
-            "command",
-            str,
-            description=_('the code of a command, or "defensiebreed" for themes without one'),
-        ),
-        OpenApiParameter("edition", int, description=FILTER_VALUES["edition"]),
-    ]
-)
 class ThemeList(generics.ListAPIView):
     """Themes, filtered with the query parameters of the public listing (``/themas/``)."""
 
@@ -177,14 +158,14 @@ class ApiRoot(APIView):
 def filter_parameters(filterset):
     """The query parameters of the theme listing, read from the FilterSet that defines them."""
     for name, field in filterset.form.fields.items():
-        if name in FILTER_VALUES or isinstance(field, ModelChoiceField):
-            choices = []
+        if isinstance(field, ModelChoiceField) or not hasattr(field, "choices"):
+            choices = []  # records: described in words rather than listed
         else:
             choices = [(value, label) for value, label in field.choices if value]
         yield {
             "name": name,
             "label": field.label,
-            "values": FILTER_VALUES.get(name, ""),
+            "values": FILTER_HELP.get(name, ""),
             "choices": choices,
         }
 

@@ -576,6 +576,10 @@ def _apply(plan, edition):
         if "slug" in row.values and model is Theme and row.instance.slug != row.values["slug"]:
             row.instance.slug = row.values["slug"]
             changed_fields.add("slug")
+        if model is Theme:
+            # An import is an edit too: an editor with the theme open is told on saving.
+            row.instance.version += 1
+            changed_fields.add("version")
         changed_instances.append(row.instance)
     if changed_fields:
         model.objects.bulk_update(changed_instances, sorted(changed_fields), batch_size=BATCH_SIZE)
