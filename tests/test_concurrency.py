@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from registry.models import Theme
+from tests.conftest import ANNEX_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_an_import_after_opening_also_counts_as_a_change(client, tmp_path):
     theme = Theme.objects.get_by_natural_key("deu", "Cyber")
     url = reverse("admin:registry_theme_change", args=[theme.pk])
     page = client.get(url)
-    text = open("fixtures/source/bijlage-2-samenwerkingsthemas-2016.txt", encoding="utf-8").read()
+    text = ANNEX_TEXT.read_text(encoding="utf-8")
     path = tmp_path / "bijlage.txt"
     path.write_text(text.replace("cyber. (Defensie", "cyberoperaties. (Defensie", 1), "utf-8")
     call_command("import_annex", str(path), "--edition", "2017", verbosity=0)
