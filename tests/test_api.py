@@ -7,6 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -420,6 +421,10 @@ def test_schema_is_valid_openapi_3_with_the_theme_filters(client):
     assert list(schema["components"]["schemas"]["Theme"]["properties"]) == THEME_FIELDS
     as_yaml = yaml.safe_load(client.get("/api/schema/").content)
     assert as_yaml["paths"].keys() == schema["paths"].keys()
+
+
+def test_schema_is_generated_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "api.yaml")
 
 
 def test_docs_page_lists_endpoints_and_filters_and_links_the_schema(client):
