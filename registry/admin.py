@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin_imports import ImportExportMixin
 from registry.annex.renderer import RENDERERS
@@ -139,8 +140,10 @@ class ThemeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["commands_in_order"] = [c.pk for c in self.instance.ordered_commands()]
-            self.initial["opened_version"] = self.instance.version
-            self.initial["opened_values"] = theme_snapshot_token(self.instance)
+            # From the database, not the instance: reverting shows an older version on purpose.
+            stored = Theme.objects.get(pk=self.instance.pk)
+            self.initial["opened_version"] = stored.version
+            self.initial["opened_values"] = theme_snapshot_token(stored)
 
     def clean(self):
         cleaned = super().clean()
@@ -158,7 +161,7 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
+class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
     import_kind = "themes"
     list_display = [
         "title",
@@ -219,9 +222,17 @@ class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
             obj.version = (form.cleaned_data.get("opened_version") or obj.version) + 1
         super().save_model(request, obj, form, change)
 
+    history_list_display = ["history_change_reason", "import_run", "command_codes"]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        theme_set_commands(theme=form.instance, commands=form.cleaned_data["commands_in_order"])
+        commands = form.cleaned_data["commands_in_order"]
+        theme_set_commands(theme=form.instance, commands=commands)
+        # The historical record was written when the theme was saved, before its commands.
+        latest = form.instance.history.order_by("-history_id").first()
+        if latest is not None:
+            latest.command_codes = "|".join(command.code for command in commands)
+            latest.save(update_fields=["command_codes"])
 
     @admin.display(description=_("editions"))
     def edition_list(self, theme):
@@ -263,7 +274,7 @@ class ThemeAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, admin.ModelAdmin):
+class AgreementAdmin(ImportExportMixin, SimpleHistoryAdmin):
     import_kind = "agreements"
     list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
     list_filter = [
@@ -333,7 +344,7 @@ class CountedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportMixin, CountedAdmin):
+class PartnerAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
     import_kind = "partners"
     list_display = ["code", "name_nl", "name_en", "kind", "theme_count"]
     list_filter = ["kind"]
@@ -351,7 +362,7 @@ class PartnerAdmin(ImportExportMixin, CountedAdmin):
 
 
 @admin.register(Command)
-class CommandAdmin(ImportExportMixin, CountedAdmin):
+class CommandAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
     import_kind = "commands"
     list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
     list_select_related = ["parent"]
@@ -362,7 +373,7 @@ class CommandAdmin(ImportExportMixin, CountedAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ImportExportMixin, CountedAdmin):
+class SectionAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
     import_kind = "sections"
     list_display = ["position", "heading", "key", "theme_count"]
     list_display_links = ["heading"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from registry.choices import (
     AgreementKind,
@@ -29,6 +30,35 @@ iso_alpha3 = RegexValidator(
     r"^[A-Z]{3}$", _("A country code is an ISO 3166-1 alpha-3 code: three capital letters.")
 )
 year_range = [MinValueValidator(1945), MaxValueValidator(2100)]
+
+
+class HistoryFromImport(models.Model):
+    """What every historical record has besides the record: the import run that made it."""
+
+    import_run = models.ForeignKey(
+        "registry.ImportRun",
+        verbose_name=_("import run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ThemeHistory(HistoryFromImport):
+    """A theme's commands, in order, as they were: they live in a table of their own."""
+
+    command_codes = models.CharField(_("commands"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def history(**options):
+    return HistoricalRecords(bases=[options.pop("base", HistoryFromImport)], **options)
 
 
 class NaturalKeyManager(models.Manager):
@@ -58,6 +88,7 @@ class Command(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = NaturalKeyManager("code")
+    history = history()
 
     class Meta:
         verbose_name = _("command")
@@ -90,6 +121,7 @@ class Partner(models.Model):
     name_en = models.CharField(_("English name"), max_length=200)
 
     objects = NaturalKeyManager("code")
+    history = history()
 
     class Meta:
         verbose_name = _("partner")
@@ -142,6 +174,7 @@ class Section(models.Model):
     )
 
     objects = NaturalKeyManager("key")
+    history = history(m2m_fields=[partners])
 
     class Meta:
         verbose_name = _("section")
@@ -210,6 +243,7 @@ class Theme(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = NaturalKeyManager("section__key", "title")
+    history = history(base=ThemeHistory, m2m_fields=[partners])
 
     class Meta:
         verbose_name = _("theme")
@@ -344,6 +378,7 @@ class Agreement(models.Model):
     )
 
     objects = NaturalKeyManager("slug")
+    history = history(m2m_fields=[parties, themes])
 
     class Meta:
         verbose_name = _("agreement")

@@ -18,7 +18,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
-        call_command("loaddata", ANNEX_FIXTURE, verbosity=0)
+        call_command("load_annex", verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -507,7 +507,7 @@ def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
     )
     changes = []
     for plan in plans:
-        changes.extend(_apply(plan, edition))
+        changes.extend(_apply(plan, edition, run))
     ImportChange.objects.bulk_create(
         [ImportChange(run=run, **change) for change in changes], batch_size=BATCH_SIZE
     )
@@ -532,7 +532,7 @@ def _edition(plans):
     return edition
 
 
-def _apply(plan, edition):
+def _apply(plan, edition, run):
     model = plan.resource.Meta.model
     resolver = _Resolver()
     # Related records were checked while planning; validating them again costs a query a row.
@@ -590,7 +590,46 @@ def _apply(plan, edition):
     if model is Theme and edition is not None:
         _record_edition(plan, edition)
     archived = _archive_missing(plan) if plan.archive_missing and model is Theme else []
+    _record_history(plan, run, archived=[instance for instance in plan.missing if archived])
     return [*_change_log(plan), *archived]
+
+
+def _record_history(plan, run, archived):
+    """One historical record per created, changed or archived record, written in bulk."""
+    model = plan.resource.Meta.model
+    history = getattr(model, "history", None)
+    if history is None:
+        return
+    for instance in archived:
+        instance.is_archived = True
+    changed = [
+        *(("+", row.instance) for row in plan.created),
+        *(("~", row.instance) for row in plan.updated),
+        *(("~", instance) for instance in archived),
+    ]
+    commands = _command_codes([instance.pk for _, instance in changed]) if model is Theme else {}
+    rows = []
+    for action, instance in changed:
+        row = history.model(
+            history_date=run.started_at,
+            history_user_id=run.user_id,
+            history_change_reason=f"import {run.pk}",
+            history_type=action,
+            import_run_id=run.pk,
+            **{f.attname: getattr(instance, f.attname) for f in history.model.tracked_fields},
+        )
+        if model is Theme:
+            row.command_codes = commands.get(instance.pk, "")
+        rows.append(row)
+    history.model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _command_codes(theme_ids):
+    codes = defaultdict(list)
+    links = ThemeCommand.objects.filter(theme_id__in=theme_ids).order_by("theme_id", "position")
+    for theme_id, code in links.values_list("theme_id", "command__code"):
+        codes[theme_id].append(code)
+    return {theme_id: SEPARATOR.join(values) for theme_id, values in codes.items()}
 
 
 class _Resolver:

@@ -44,8 +44,9 @@ def theme_snapshot(theme):
     """The values an editor sees when opening a theme, to show later what someone else changed."""
     values = {name: getattr(theme, name) for name in SNAPSHOT_FIELDS}
     values["section"] = theme.section.key
-    values["commands"] = "|".join(command.code for command in theme.ordered_commands())
-    values["partners"] = "|".join(sorted(partner.code for partner in theme.partners.all()))
+    links = ThemeCommand.objects.filter(theme=theme).order_by("position")
+    values["commands"] = "|".join(links.values_list("command__code", flat=True))
+    values["partners"] = "|".join(sorted(theme.partners.values_list("code", flat=True)))
     return values
 
 

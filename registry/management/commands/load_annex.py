@@ -5,6 +5,9 @@ from django.core.management.base import BaseCommand
 from registry.models import Edition
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "annex-2016.json"
+HISTORY_MODELS = [
+    f"registry.{name}" for name in ("Command", "Partner", "Section", "Theme", "Agreement")
+]
 
 
 class Command(BaseCommand):
@@ -18,3 +21,9 @@ class Command(BaseCommand):
             self.stdout.write("The 2016 annex is already loaded; the records are kept as they are.")
             return
         call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
+        # Loading a fixture writes no history; start every record's history with its 2016 state.
+        call_command(
+            "populate_history",
+            *HISTORY_MODELS,
+            verbosity=0,
+        )
