@@ -1,0 +1,467 @@
+"""The public pages in a real browser: axe-core's WCAG 2.1 A/AA rules, keyboard use, languages.
+
+Headless Chromium (Debian's ``chromium``, driven by Playwright) loads every public page type
+from pytest-django's live server; axe-core (bundled with ``axe-playwright-python``) checks it
+with the WCAG 2.0/2.1 A and AA tags, and any violation fails the test with its rule, impact and
+the elements concerned.
+
+The live server makes these tests transactional: Django empties the database after each of
+them. The annex data that ``tests/conftest.py`` loads for the session is therefore copied once
+before the first of these tests, put back before each test that finds the tables empty, and put
+back after the last one, so that tests running later still find it.
+"""
+
+import os
+import re
+import shutil
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.urls import reverse
+
+from tests.conftest import ANNEX_FIXTURE
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+pytestmark = [
+    # On a developer's machine without Chromium these tests are skipped (and say so); CI
+    # installs it (.ci/run), so there a missing browser fails them instead.
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM) and not os.environ.get("CI"),
+        reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (as .ci/run does)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+
+# The annex data, kept across the live server's flushes ------------------------------------
+
+
+def registry_models():
+    """The registry's tables, the automatic many-to-many tables included."""
+    return list(apps.get_app_config("registry").get_models(include_auto_created=True))
+
+
+def copy_tables():
+    return {
+        model: list(model._base_manager.order_by("pk").values(*fields(model)))
+        for model in registry_models()
+    }
+
+
+def fields(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def restore_tables(tables):
+    """Put the copied rows back (foreign keys are checked when the transaction commits)."""
+    with transaction.atomic():
+        for model, rows in tables.items():
+            model._base_manager.bulk_create([model(**row) for row in rows])
+        statements = connection.ops.sequence_reset_sql(no_style(), list(tables))
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+def tables_are_empty():
+    from registry.models import Theme
+
+    return not Theme.objects.exists()
+
+
+@pytest.fixture(scope="module")
+def annex_tables(django_db_blocker):
+    """A copy of the annex data, taken before the first test here; put back after the last."""
+    with django_db_blocker.unblock():
+        if tables_are_empty():  # an earlier transactional test emptied the database
+            call_command("loaddata", ANNEX_FIXTURE, verbosity=0)
+        tables = copy_tables()
+    yield tables
+    with django_db_blocker.unblock():
+        if tables_are_empty():
+            restore_tables(tables)
+
+
+@pytest.fixture(scope="module")
+def paths(annex_tables, django_db_blocker, live_server):
+    """The address of one page of each kind, chosen from the annex data."""
+    from registry.models import Agreement, Command, Partner, Section, Theme
+
+    with django_db_blocker.unblock():
+        theme = (
+            Theme.objects.filter(is_internal=False, is_archived=False, agreements__isnull=False)
+            .select_related("section")
+            .order_by("section__position", "position")
+            .first()
+        )
+        section = Section.objects.exclude(introduction="").order_by("position").first()
+        agreement = (
+            Agreement.objects.filter(is_internal=False, themes__isnull=False).order_by("pk").first()
+        )
+        partner = Partner.objects.get(code="DEU")
+        command = Command.objects.get(code="CLAS")
+        themes = reverse("registry:theme_list")
+        paths = {
+            "overview": reverse("registry:overview"),
+            "listing": themes,
+            "listing, page 2": f"{themes}?pagina=2",
+            "filtered listing": f"{themes}?partner=DEU&command=CLAS",
+            "listing with invalid filters": f"{themes}?partner=XXX&status=onzin&edition=1900",
+            "search without results": f"{themes}?q=onvindbaarwoord",
+            "theme": theme.get_absolute_url(),
+            "sections": reverse("registry:section_list"),
+            "section": section.get_absolute_url(),
+            "partners": reverse("registry:partner_list"),
+            "partner": partner.get_absolute_url(),
+            "commands": reverse("registry:command_list"),
+            "command": command.get_absolute_url(),
+            "agreements": reverse("registry:agreement_list"),
+            "agreement": agreement.get_absolute_url(),
+            "accessibility statement": reverse("registry:accessibility"),
+        }
+    return {name: live_server.url + path for name, path in paths.items()}
+
+
+@pytest.fixture(autouse=True)
+def annex_data(transactional_db, annex_tables):
+    """The annex data in the database for this test (the previous test's flush removed it)."""
+    if tables_are_empty():
+        restore_tables(annex_tables)
+
+
+# The browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for all the tests of this file.
+
+    Playwright's synchronous API keeps an asyncio loop marked as running in this thread, which
+    Django takes for an async context; the database calls of these tests and of the live server's
+    flushes are ordinary synchronous calls, so Django is told so while the browser is open.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = playwright_api.sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return axe_api.Axe()
+
+
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One browser window for the tests, so that each test does not wait for a new one."""
+    context = browser.new_context()
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, live_server):
+    """The tab of the tests, without cookies (so Dutch, the default language), at desktop size."""
+    browser_context.clear_cookies()
+    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+    page.set_viewport_size(DESKTOP)
+    return page
+
+
+def open_page(page, path):
+    response = page.goto(path)
+    assert response is not None, path
+    assert response.status < 500, f"{path} answered {response.status}"
+    return response
+
+
+def switch_language(page, code):
+    """Choose a language with the switch in the page header, as a visitor does."""
+    page.select_option("#taal", code)
+    with page.expect_navigation():
+        page.locator(".language-switch button[type=submit]").click()
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact') or 'no impact given'}): "
+            f"{violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    {target}: {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, axe, label):
+    results = axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    assert not violations, (
+        f"axe found {len(violations)} WCAG 2.1 A/AA violation(s) on {label} ({page.url}):\n"
+        + describe(violations)
+    )
+
+
+# axe-core on every page type -----------------------------------------------------------------
+
+PAGES = [
+    "overview",
+    "listing",
+    "listing, page 2",
+    "filtered listing",
+    "listing with invalid filters",
+    "search without results",
+    "theme",
+    "sections",
+    "section",
+    "partners",
+    "partner",
+    "commands",
+    "command",
+    "agreements",
+    "agreement",
+    "accessibility statement",
+]
+ENGLISH_PAGES = ["overview", "filtered listing", "listing with invalid filters", "theme"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_wcag_violations(page, axe, paths, name):
+    open_page(page, paths[name])
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert_accessible(page, axe, f"the {name} page")
+
+
+@pytest.mark.parametrize("name", ENGLISH_PAGES)
+def test_english_page_has_no_wcag_violations(page, axe, paths, name):
+    open_page(page, paths[name])
+    switch_language(page, "en")  # the switch leads back to the same page, now in English
+    assert page.url == paths[name]
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert_accessible(page, axe, f"the English {name} page")
+
+
+def test_a_violation_fails_with_rule_impact_and_elements(page, axe):
+    """The check itself: a page with known faults fails, and the message names them."""
+    page.set_content(
+        '<html><head><title>Fout</title></head><body><main><img src="x.png">'
+        '<a href="/x"></a><input id="veld"></main></body></html>'
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, axe, "a faulty page")
+    message = str(failure.value)
+    assert "html-has-lang (serious)" in message
+    assert "image-alt (critical)" in message
+    assert "link-name (serious)" in message
+    assert "label (critical)" in message
+    assert "    #veld: " in message
+
+
+def test_listing_pages_show_what_they_are_checked_for(page, paths):
+    """The special listings really show their error summary, results and pagination."""
+    open_page(page, paths["listing with invalid filters"])
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator(".has-error").count() == 3
+    open_page(page, paths["search without results"])
+    assert page.locator("table.themes").count() == 0
+    assert "0" in page.locator("[role=status]").inner_text()
+    open_page(page, paths["listing"])
+    assert page.locator("nav.pagination").is_visible()
+    assert page.locator("table.themes tbody tr").count() == 25
+
+
+# Keyboard use and languages ------------------------------------------------------------------
+
+
+def focused(page):
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {tag: el.tagName.toLowerCase(), id: el.id, classes: el.className,
+                    href: el.getAttribute('href'), text: (el.innerText || '').trim()};
+        }"""
+    )
+
+
+def tab_to(page, selector, limit=60):
+    """Press Tab until the element matching selector has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} was not reached with {limit} presses of Tab")
+
+
+def focus_style(page):
+    return page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.activeElement);
+            return {outlineStyle: style.outlineStyle, outlineWidth: style.outlineWidth,
+                    boxShadow: style.boxShadow};
+        }"""
+    )
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, paths):
+    open_page(page, paths["theme"])
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert "skip-link" in first["classes"], f"the first Tab stop is {first}"
+    assert first["href"] == "#inhoud"
+    skip_link = page.locator(".skip-link")
+    box = skip_link.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0, "the focused skip link is off screen"
+    assert box["y"] >= 0, "the focused skip link is off screen"
+    page.keyboard.press("Enter")
+    assert focused(page)["tag"] == "main"
+    assert focused(page)["id"] == "inhoud"
+    # The next Tab stop is inside main, not in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.querySelector('main').contains(document.activeElement)")
+
+
+TAB_STOP = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return {
+        tag: el.tagName.toLowerCase(),
+        element: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+            + (el.className ? '.' + el.className.split(' ').join('.') : ''),
+        text: (el.innerText || el.value || '').trim().slice(0, 40),
+        outline: `${style.outlineStyle} ${style.outlineWidth}`,
+        visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+    };
+}"""
+
+
+def tab_stops(page, presses):
+    """Press Tab up to presses times; what had the focus after each press."""
+    stops = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(TAB_STOP)
+        if stop["tag"] == "body":  # past the last stop
+            break
+        stops.append(stop)
+    return stops
+
+
+def test_keyboard_focus_is_visible_on_every_tab_stop(page, paths):
+    """Skip link, header, language switch, menu, filter fields, buttons, links, footer."""
+    open_page(page, paths["listing"])
+    stops = tab_stops(page, presses=40)
+    assert {"a", "select", "input", "button"} <= {stop["tag"] for stop in stops}
+    open_page(page, paths["accessibility statement"])
+    stops += tab_stops(page, presses=40)
+    assert any(stop["text"] == "Toegankelijkheidsverklaring" for stop in stops), "no footer"
+    invisible = [f"{s['element']} ({s['text']!r}): outline {s['outline']}" for s in stops]
+    invisible = [line for line, stop in zip(invisible, stops, strict=True) if not stop["visible"]]
+    assert not invisible, "no visible focus on:\n" + "\n".join(invisible)
+
+
+def test_filter_form_works_with_the_keyboard_alone(page, paths):
+    open_page(page, paths["listing"])
+    tab_to(page, "#id_partner")
+    page.keyboard.type("Duitsland")
+    assert page.eval_on_selector("#id_partner", "el => el.value") == "DEU"
+    tab_to(page, "#id_command")
+    page.keyboard.type("CLAS")
+    assert page.eval_on_selector("#id_command", "el => el.value") == "CLAS"
+    tab_to(page, ".filters button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["partner"] == ["DEU"]
+    assert query["command"] == ["CLAS"]
+    assert page.locator("table.themes tbody tr").count() > 0
+    status = page.locator("[role=status]").inner_text()
+    assert re.match(r"\d+ thema", status), status
+
+    # Enter in the search field submits the form too.
+    tab_to(page, "#id_q")
+    page.keyboard.type("onvindbaarwoord")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["onvindbaarwoord"]
+    assert page.locator("table.themes").count() == 0
+
+
+def test_language_is_dutch_by_default_and_english_after_switching(page, paths):
+    open_page(page, paths["partner"])
+    assert page.locator("html").get_attribute("lang") == "nl"
+    switch_language(page, "en")
+    # The switch brings the visitor back to the same page, now in English.
+    assert page.url == paths["partner"]
+    assert page.locator("html").get_attribute("lang") == "en"
+    open_page(page, paths["overview"])
+    assert page.locator("html").get_attribute("lang") == "en"
+    switch_language(page, "nl")
+    assert page.locator("html").get_attribute("lang") == "nl"
+
+
+def test_language_switch_works_with_the_keyboard(page, paths):
+    open_page(page, paths["overview"])
+    tab_to(page, "#taal")
+    page.keyboard.type("English")
+    tab_to(page, ".language-switch button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+REFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+        .filter(el => !el.closest('.table-scroll') && el.getClientRects().length)
+        .filter(el => el.getBoundingClientRect().right > width + 1)
+        .slice(0, 5)
+        .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+    return {width: width, scrollWidth: document.documentElement.scrollWidth, wide: wide};
+}"""
+
+
+def test_pages_reflow_at_320_pixels(page, paths):
+    """WCAG 1.4.10: no scrolling in two directions at 320 CSS pixels.
+
+    Data tables are exempt: they scroll sideways inside their own keyboard-reachable region.
+    """
+    page.set_viewport_size({"width": 320, "height": 640})
+    problems = []
+    for name in PAGES:
+        open_page(page, paths[name])
+        layout = page.evaluate(REFLOW)
+        if layout["scrollWidth"] > layout["width"] or layout["wide"]:
+            problems.append(f"{name}: {layout}")
+    assert not problems, "wider than a 320 pixel screen:\n" + "\n".join(problems)
