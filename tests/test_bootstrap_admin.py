@@ -29,7 +29,9 @@ def test_creates_one_superuser_whose_printed_password_logs_in():
     assert user.is_superuser
     assert user.is_staff
     assert user.is_active
-    assert authenticate(username="admin", password=printed_password(output)) == user
+    assert (
+        authenticate(login_request(), username="admin", password=printed_password(output)) == user
+    )
     assert "change it" in output
 
 
@@ -68,7 +70,7 @@ def test_second_run_changes_nothing_and_prints_no_password():
 def test_username_option():
     password = printed_password(bootstrap_admin("--username", "beheerder"))
 
-    assert authenticate(username="beheerder", password=password).is_superuser
+    assert authenticate(login_request(), username="beheerder", password=password).is_superuser
 
 
 @pytest.mark.django_db
@@ -91,3 +93,10 @@ def test_refuses_to_take_over_an_ordinary_user_with_that_name():
     user = User.objects.get()
     assert not user.is_superuser
     assert user.check_password("the-users-own-password")
+
+
+def login_request():
+    """django-axes throttles logins per address, so authenticating needs a request."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/admin/login/")

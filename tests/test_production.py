@@ -249,6 +249,10 @@ def test_login_page_is_dutch_and_sends_the_security_headers(server):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
     csrf_cookie = cookies_of(response)["csrftoken"]
     assert csrf_cookie["secure"]
 
