@@ -82,10 +82,14 @@ class ThemeFilterSet(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         fields=(("section__position", "sectie"), ("title", "titel"), ("target_year", "streefjaar")),
+        # Every label lazy, so that it follows the page's language (the descending ones too).
         field_labels={
             "section__position": _("section order"),
-            "title": _("title"),
-            "target_year": _("target year"),
+            "-sectie": _("section order, reversed"),
+            "title": _("title, A to Z"),
+            "-titel": _("title, Z to A"),
+            "target_year": _("target year, earliest first"),
+            "-streefjaar": _("target year, latest first"),
         },
         label=_("Sort by"),
         empty_label=_("relevance or section order"),
