@@ -73,3 +73,10 @@ def test_history_is_visible_per_record_and_a_record_can_be_reverted(editor):
     theme.refresh_from_db()
     assert theme.description == original
     assert theme.history.count() == 3
+
+
+def test_every_record_of_the_loaded_annex_starts_with_one_historical_record():
+    from registry.models import Agreement, Command, Section
+
+    for model in (Command, Partner, Section, Theme, Agreement):
+        assert model.history.count() == model.objects.count(), model

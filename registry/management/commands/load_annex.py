@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -21,9 +22,18 @@ class Command(BaseCommand):
             self.stdout.write("The 2016 annex is already loaded; the records are kept as they are.")
             return
         call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
-        # Loading a fixture writes no history; start every record's history with its 2016 state.
-        call_command(
-            "populate_history",
-            *HISTORY_MODELS,
-            verbosity=0,
+        start_history()
+
+
+def start_history():
+    """Begin every record's history with its 2016 state, one historical record each.
+
+    Loading a fixture writes history only here and there (for some many-to-many links), so
+    that partial history is replaced by one complete first record per record.
+    """
+    for name in HISTORY_MODELS:
+        model = apps.get_model(name)
+        model.history.all().delete()
+        model.history.bulk_history_create(
+            list(model.objects.all()), default_change_reason="Bijlage 2016"
         )
