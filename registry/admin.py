@@ -470,8 +470,21 @@ class EditionAdmin(CountedAdmin):
         return TemplateResponse(request, "admin/registry/edition_compare.html", context)
 
 
+class LogAdmin(admin.ModelAdmin):
+    """A log that the admin shows and never changes: imports are recorded by the service."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(LogAdmin):
     list_display = [
         "started_at",
         "kind",
@@ -505,15 +518,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("changes"))
     def change_table(self, run):
         return render_to_string(
@@ -528,21 +532,12 @@ class ImportRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportChange)
-class ImportChangeAdmin(admin.ModelAdmin):
+class ImportChangeAdmin(LogAdmin):
     list_display = ["record_key", "action", "model", "run", "change_summary"]
     list_filter = ["action", "model", "run"]
     list_select_related = ["run"]
     search_fields = ["record_key"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("changes"))
     def change_summary(self, change):

@@ -134,6 +134,10 @@ def integer(name, help_text, **options):
     return Column(name, kind="int", widget=IntWidget(), help_text=help_text, **options)
 
 
+def flag(name, help_text, **options):
+    return Column(name, kind="bool", widget=BoolWidget(), help_text=help_text, **options)
+
+
 def choice(name, choices, help_text, **options):
     return Column(
         name, kind="choice", choices=choices, widget=TextWidget(), help_text=help_text, **options
@@ -269,18 +273,8 @@ class ThemeResource(RegistryResource):
         _("Annex editions (years) the theme appears in."),
         related_field="year",
     )
-    is_archived = Column(
-        "is_archived",
-        kind="bool",
-        widget=BoolWidget(),
-        help_text=_("ja when the theme is no longer in the latest edition."),
-    )
-    is_internal = Column(
-        "is_internal",
-        kind="bool",
-        widget=BoolWidget(),
-        help_text=_("ja when the record must not be published."),
-    )
+    is_archived = flag("is_archived", _("ja when the theme is no longer in the latest edition."))
+    is_internal = flag("is_internal", _("ja when the record must not be published."))
 
     class Meta:
         model = Theme
@@ -344,12 +338,7 @@ class AgreementResource(RegistryResource):
         help_text=_("The themes it concerns, as section:title."),
     )
     description = text("description", _("What the source says about it."))
-    is_internal = Column(
-        "is_internal",
-        kind="bool",
-        widget=BoolWidget(),
-        help_text=_("ja when the record must not be published."),
-    )
+    is_internal = flag("is_internal", _("ja when the record must not be published."))
 
     class Meta:
         model = Agreement
