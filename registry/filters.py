@@ -1,9 +1,9 @@
 """One filter set for the public listing, its downloads and the API."""
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.choices import AgreementKind, DutchRole, Framework, ThemeStatus
@@ -11,8 +11,6 @@ from registry.models import Agreement, Command, Edition, Partner, Section, Theme
 
 DEFENCE_WIDE = "defensiebreed"
 SEARCH_CONFIG = "dutch"
-# The expression the GIN index in migration 0003 is built on; the search must use the same.
-SEARCH_VECTOR = SearchVector("title", "description", config=SEARCH_CONFIG)
 
 
 def command_choices():
@@ -112,11 +110,11 @@ class ThemeFilterSet(django_filters.FilterSet):
         if not words:
             return queryset
         if connection.vendor == "postgresql":
+            # The stored, GIN-indexed vector (kept by a trigger): nothing is computed per row.
             query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
-            queryset = queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+            queryset = queryset.filter(search_vector=query)
             if not self.form.cleaned_data.get("sort"):
-                rank = SearchRank(SEARCH_VECTOR, query)
-                queryset = queryset.annotate(rank=rank).order_by(
+                queryset = queryset.alias(rank=SearchRank(F("search_vector"), query)).order_by(
                     "-rank", "section__position", "position"
                 )
             return queryset
@@ -135,7 +133,9 @@ class ThemeFilterSet(django_filters.FilterSet):
         links = ThemeCommand.objects.filter(theme_id=OuterRef("pk"))
         if value == DEFENCE_WIDE:
             return queryset.exclude(Exists(links))
-        return queryset.filter(Exists(links.filter(command__code=value)))
+        # By id, so that the database uses the link table's (command, theme) index.
+        command = Command.objects.filter(code=value).values_list("pk", flat=True)
+        return queryset.filter(Exists(links.filter(command_id=command[:1])))
 
     def with_agreement_kind(self, queryset, name, value):
         through = Agreement.themes.through.objects.filter(

@@ -5,6 +5,7 @@ constraint, so fixtures, imports and URLs never depend on database ids.
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -242,8 +243,12 @@ class Theme(models.Model):
     # Raised by every save, so that an edit based on an older version is noticed.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
+    # The Dutch full-text vector of title and description, kept up to date by a PostgreSQL
+    # trigger (see the migration that adds it); empty on SQLite, which searches substrings.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
     objects = NaturalKeyManager("section__key", "title")
-    history = history(base=ThemeHistory, m2m_fields=[partners])
+    history = history(base=ThemeHistory, m2m_fields=[partners], excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = _("theme")
@@ -252,6 +257,14 @@ class Theme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["section", "title"], name="theme_unique_title"),
             models.UniqueConstraint(fields=["section", "slug"], name="theme_unique_slug"),
+        ]
+        indexes = [
+            # The public listing's order, over the themes it shows.
+            models.Index(
+                fields=["section", "position", "title"],
+                condition=Q(is_internal=False, is_archived=False),
+                name="theme_public_order",
+            ),
         ]
 
     def __str__(self):
@@ -296,6 +309,7 @@ class ThemeCommand(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["theme", "command"], name="theme_command_unique"),
         ]
+        indexes = [models.Index(fields=["command", "theme"], name="theme_command_by_command")]
 
     def __str__(self):
         return f"{self.theme} – {self.command}"

@@ -173,6 +173,14 @@ class RegistryResource(resources.ModelResource):
 
     kind = ""
 
+    def iter_queryset(self, queryset):
+        # django-import-export pages through a prefetching queryset with OFFSET, which re-runs
+        # the filter for every hundred rows; a chunked iterator prefetches per chunk instead.
+        if getattr(queryset, "_prefetch_related_lookups", None):
+            yield from queryset.iterator(chunk_size=2000)
+        else:
+            yield from super().iter_queryset(queryset)
+
     @classmethod
     def columns(cls):
         return [field for field in cls().get_export_fields() if isinstance(field, Column)]

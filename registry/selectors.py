@@ -1,7 +1,7 @@
 """Reads for the public pages, the downloads and the API: what may be published, fetched in a
 fixed number of queries whatever the size of the registry."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 
 from registry.models import (
     Agreement,
@@ -44,43 +44,49 @@ def agreements_with_relations():
     )
 
 
+CURRENT = Q(themes__is_internal=False, themes__is_archived=False)
+
+
 def sections_with_counts():
-    return Section.objects.annotate(
-        theme_count=Count("themes", filter=Q(themes__is_internal=False, themes__is_archived=False))
-    ).order_by("position")
+    return Section.objects.annotate(theme_count=Count("themes", filter=CURRENT)).order_by(
+        "position"
+    )
 
 
 def partners_with_counts():
-    current = Q(themes__is_internal=False, themes__is_archived=False)
-    return Partner.objects.annotate(theme_count=Count("themes", filter=current, distinct=True))
+    # A theme names a partner once, so counting the links counts the themes.
+    return Partner.objects.annotate(theme_count=Count("themes", filter=CURRENT))
 
 
 def commands_with_counts():
-    current = Q(themes__is_internal=False, themes__is_archived=False)
-    return Command.objects.annotate(theme_count=Count("themes", filter=current, distinct=True))
+    return Command.objects.annotate(theme_count=Count("themes", filter=CURRENT))
 
 
 def partner_command_matrix():
-    """Themes per (partner, command), and per partner the defence-wide ones: one query each."""
-    through = Theme.partners.through
-    current = {"theme__is_internal": False, "theme__is_archived": False}
-    links = (
-        through.objects.filter(**current)
-        .filter(
-            Exists(ThemeCommand.objects.filter(theme_id=OuterRef("theme_id"))),
-        )
+    """Current themes per (partner id, command id); command None counts the defence-wide ones.
+
+    One grouped query over the partner links joined to the command links: a theme names a
+    partner once and a command once, so each row is one theme.
+    """
+    rows = (
+        Theme.partners.through.objects.filter(theme__is_internal=False, theme__is_archived=False)
         .values("partner_id", "theme__theme_commands__command_id")
-        .annotate(count=Count("theme_id", distinct=True))
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    cells = {
-        (row["partner_id"], row["theme__theme_commands__command_id"]): row["count"] for row in links
+    return {
+        (row["partner_id"], row["theme__theme_commands__command_id"]): row["count"] for row in rows
     }
-    defence_wide = (
-        through.objects.filter(**current)
-        .exclude(Exists(ThemeCommand.objects.filter(theme_id=OuterRef("theme_id"))))
-        .values("partner_id")
-        .annotate(count=Count("theme_id", distinct=True))
-    )
-    for row in defence_wide:
-        cells[(row["partner_id"], None)] = row["count"]
-    return cells
+
+
+def registry_version():
+    """A marker that changes whenever a theme, partner, section or command changes.
+
+    Every change leaves a historical record (admin edits and imports alike), so the newest
+    history ids tell whether cached figures are still right.
+    """
+    markers = [
+        model.history.aggregate(latest=Max("history_id"))["latest"] or 0
+        for model in (Theme, Partner, Section, Command)
+    ]
+    return "-".join(str(marker) for marker in markers)

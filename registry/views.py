@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -18,6 +19,10 @@ from registry.resources import ThemeResource
 from registry.tabular import export_bytes
 
 PAGE_SIZE = 25
+# Detail pages list this many themes; the listing, filtered on the record, has them all.
+DETAIL_LIMIT = 50
+SIBLINGS_LIMIT = 20
+OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
 DOWNLOAD_FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -43,6 +48,16 @@ def filtered_themes(request):
 
 @public
 def overview(request):
+    # The figures cost a pass over every link; they are kept until the registry changes.
+    key = f"registry:overview:{selectors.registry_version()}"
+    context = cache.get(key)
+    if context is None:
+        context = overview_figures()
+        cache.set(key, context, OVERVIEW_CACHE_SECONDS)
+    return render(request, "registry/overview.html", {**context, "defence_wide": DEFENCE_WIDE})
+
+
+def overview_figures():
     partners = list(selectors.partners_with_counts().filter(theme_count__gt=0).order_by("name_nl"))
     commands = list(Command.objects.order_by("position", "code"))
     cells = selectors.partner_command_matrix()
@@ -57,13 +72,11 @@ def overview(request):
         }
         for partner in partners
     ]
-    context = {
-        "sections": selectors.sections_with_counts(),
+    return {
+        "sections": list(selectors.sections_with_counts()),
         "commands": commands,
         "rows": rows,
-        "defence_wide": DEFENCE_WIDE,
     }
-    return render(request, "registry/overview.html", context)
 
 
 @public
@@ -114,7 +127,7 @@ def theme_detail(request, section, slug):
         )
         .exclude(pk=theme.pk)
         .order_by("position", "title")
-        .only("title", "slug", "section_id"),
+        .only("title", "slug", "section_id")[:SIBLINGS_LIMIT],
     }
     return render(request, "registry/theme_detail.html", context)
 
@@ -133,8 +146,21 @@ def section_detail(request, key):
         key=key,
     )
     themes = selectors.public_themes().filter(section=section, is_archived=False)
-    context = {"section": section, "themes": themes.order_by("position", "title")}
+    context = {
+        "section": section,
+        **first_themes(themes.order_by("position", "title"), f"section={section.key}"),
+    }
     return render(request, "registry/section_detail.html", context)
+
+
+def first_themes(themes, query):
+    """The first themes of a record's page, with their number and where to find them all."""
+    shown = list(themes[: DETAIL_LIMIT + 1])
+    return {
+        "themes": shown[:DETAIL_LIMIT],
+        "more_themes": len(shown) > DETAIL_LIMIT,
+        "all_themes_url": f"{reverse('registry:theme_list')}?{query}",
+    }
 
 
 @public
@@ -146,12 +172,15 @@ def partner_list(request):
 @public
 def partner_detail(request, code):
     partner = get_object_or_404(Partner, code=code)
+    themes = (
+        selectors.public_themes()
+        .filter(partners=partner, is_archived=False)
+        .order_by("section__position", "position")
+    )
     context = {
         "partner": partner,
-        "themes": selectors.public_themes()
-        .filter(partners=partner, is_archived=False)
-        .order_by("section__position", "position"),
-        "agreements": selectors.agreements_with_relations().filter(parties=partner),
+        **first_themes(themes, f"partner={partner.code}"),
+        "agreements": selectors.agreements_with_relations().filter(parties=partner)[:DETAIL_LIMIT],
     }
     return render(request, "registry/partner_detail.html", context)
 
@@ -165,19 +194,22 @@ def command_list(request):
 @public
 def command_detail(request, code):
     command = get_object_or_404(Command.objects.select_related("parent"), code=code)
-    context = {
-        "command": command,
-        "themes": selectors.public_themes()
+    themes = (
+        selectors.public_themes()
         .filter(theme_commands__command=command, is_archived=False)
-        .order_by("section__position", "position"),
-    }
+        .order_by("section__position", "position")
+    )
+    context = {"command": command, **first_themes(themes, f"command={command.code}")}
     return render(request, "registry/command_detail.html", context)
 
 
 @public
 def agreement_list(request):
-    agreements = selectors.agreements_with_relations().order_by("date_signed", "title")
-    return render(request, "registry/agreement_list.html", {"agreements": agreements})
+    agreements = selectors.agreements_with_relations().order_by("date_signed", "title", "pk")
+    page = Paginator(agreements, PAGE_SIZE * 2).get_page(request.GET.get("pagina"))
+    return render(
+        request, "registry/agreement_list.html", {"agreements": page.object_list, "page": page}
+    )
 
 
 @public
