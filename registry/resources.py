@@ -183,7 +183,10 @@ class RegistryResource(resources.ModelResource):
 
     @classmethod
     def columns(cls):
-        return [field for field in cls().get_export_fields() if isinstance(field, Column)]
+        # Asked for every row of an import: worked out once per resource class.
+        if "_columns" not in cls.__dict__:
+            cls._columns = [f for f in cls().get_export_fields() if isinstance(f, Column)]
+        return cls._columns
 
     @classmethod
     def key_columns(cls):

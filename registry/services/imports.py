@@ -11,9 +11,11 @@ import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registry.annex.vocabulary import slugify
@@ -336,14 +338,23 @@ def _parse_bool(raw):
 
 
 def _parse_choice(column, raw):
-    word = raw.lower()
-    for value, label in column.choices.choices:
-        if word in {str(value).lower(), str(label).lower()}:
-            return value
-    raise ValidationError(
-        _("unknown value; choose from: %(values)s")
-        % {"values": ", ".join(str(value) for value in column.choices.values)}
-    )
+    value = _choice_words(column.choices, get_language()).get(raw.lower())
+    if value is None:
+        raise ValidationError(
+            _("unknown value; choose from: %(values)s")
+            % {"values": ", ".join(str(value) for value in column.choices.values)}
+        )
+    return value
+
+
+@cache
+def _choice_words(choices, language):
+    """A choice's code and its label in the active language, both as a file may write them."""
+    words = {}
+    for value, label in choices.choices:
+        words[str(label).lower()] = value
+        words[str(value).lower()] = value
+    return words
 
 
 def _parse_keys(column, raw, lookups, single=False):
