@@ -28,6 +28,17 @@ class ArchiveChoice:
     ]
 
 
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorts records without a value (no target year) last, on every database alike."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.lstrip("-")
+        if value.startswith("-"):
+            return F(name).desc(nulls_last=True)
+        return F(name).asc(nulls_last=True)
+
+
 class ThemeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
     section = django_filters.ModelChoiceFilter(
@@ -78,7 +89,7 @@ class ThemeFilterSet(django_filters.FilterSet):
         empty_label=None,
         null_label=None,
     )
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         fields=(("section__position", "sectie"), ("title", "titel"), ("target_year", "streefjaar")),
         # Every label lazy, so that it follows the page's language (the descending ones too).
         field_labels={

@@ -248,7 +248,7 @@ class Theme(models.Model):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = NaturalKeyManager("section__key", "title")
-    history = history(base=ThemeHistory, m2m_fields=[partners], excluded_fields=["search_vector"])
+    history = history(base=ThemeHistory, m2m_fields=[partners])
 
     class Meta:
         verbose_name = _("theme")
