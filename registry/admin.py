@@ -16,6 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin_imports import ImportExportMixin
 from registry.annex.renderer import RENDERERS
+from registry.filters import DEFENCE_WIDE as DEFENCE_WIDE_CODE
+from registry.filters import themes_with_command
 from registry.models import (
     Agreement,
     Command,
@@ -64,19 +66,16 @@ class CommandListFilter(admin.SimpleListFilter):
 
     title = _("command")
     parameter_name = "command"
-    defence_wide = "defensiebreed"
 
     def lookups(self, request, model_admin):
         return [
-            (self.defence_wide, DEFENCE_WIDE),
+            (DEFENCE_WIDE_CODE, DEFENCE_WIDE),
             *((command.code, command.code) for command in Command.objects.all()),
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == self.defence_wide:
-            return queryset.filter(theme_commands__isnull=True)
         if self.value():
-            return queryset.filter(theme_commands__command__code=self.value())
+            return themes_with_command(queryset, self.value())
         return queryset
 
 

@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from registry.resources import RESOURCES
 from registry.services.registry_import import confirm_import, prepare_import
 from registry.services.uploads import sha256
-from registry.tabular import MAX_UPLOAD_BYTES, TableError, check_upload_size, export_bytes
+from registry.tabular import (
+    CONTENT_TYPES,
+    MAX_UPLOAD_BYTES,
+    TableError,
+    check_upload_size,
+    export_bytes,
+)
 
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "yaml": "application/yaml",
-}
+EXPORT_FORMATS = CONTENT_TYPES
 PREVIEW_PAGE_SIZE = 100
 TOKEN_SALT = "registry.import"
 TOKEN_MAX_AGE = 24 * 60 * 60

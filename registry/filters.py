@@ -28,6 +28,16 @@ class ArchiveChoice:
     ]
 
 
+def themes_with_command(queryset, code):
+    """Themes in which the command with this code takes part; DEFENCE_WIDE: those with none."""
+    links = ThemeCommand.objects.filter(theme_id=OuterRef("pk"))
+    if code == DEFENCE_WIDE:
+        return queryset.exclude(Exists(links))
+    # By id, so that the database uses the link table's (command, theme) index.
+    command = Command.objects.filter(code=code).values_list("pk", flat=True)
+    return queryset.filter(Exists(links.filter(command_id=command[:1])))
+
+
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
     """Sorts records without a value (no target year) last, on every database alike."""
 
@@ -141,12 +151,7 @@ class ThemeFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(links))
 
     def with_command(self, queryset, name, value):
-        links = ThemeCommand.objects.filter(theme_id=OuterRef("pk"))
-        if value == DEFENCE_WIDE:
-            return queryset.exclude(Exists(links))
-        # By id, so that the database uses the link table's (command, theme) index.
-        command = Command.objects.filter(code=value).values_list("pk", flat=True)
-        return queryset.filter(Exists(links.filter(command_id=command[:1])))
+        return themes_with_command(queryset, value)
 
     def with_agreement_kind(self, queryset, name, value):
         through = Agreement.themes.through.objects.filter(

@@ -32,6 +32,8 @@ from registry.models import (
 )
 
 SEPARATOR = "|"
+# How a date is written at each precision: the form of a date cell is its precision.
+PRECISION_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 THEME_REFERENCE = "{section}:{title}"
 
 
@@ -372,10 +374,9 @@ class AgreementResource(RegistryResource):
         ).order_by("slug")
 
     def dehydrate_date(self, agreement):
-        precision_format = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
-        if agreement.date_signed is None or agreement.date_precision not in precision_format:
+        if agreement.date_signed is None or agreement.date_precision not in PRECISION_FORMATS:
             return ""
-        return agreement.date_signed.strftime(precision_format[agreement.date_precision])
+        return agreement.date_signed.strftime(PRECISION_FORMATS[agreement.date_precision])
 
     def dehydrate_themes(self, agreement):
         return SEPARATOR.join(

@@ -566,6 +566,14 @@ def _storable_in_xlsx(value):
     return value
 
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "yaml": "application/yaml",
+}
+
+
 def export_bytes(dataset: tablib.Dataset, format: str) -> bytes:
     """The dataset as a file; CSV and XLSX are neutralised, JSON and YAML kept exact."""
     if format == "csv":

@@ -16,18 +16,14 @@ from registry import selectors
 from registry.filters import DEFENCE_WIDE, ThemeFilterSet
 from registry.models import Command, Partner, Section, Theme
 from registry.resources import ThemeResource
-from registry.tabular import export_bytes
+from registry.tabular import CONTENT_TYPES, export_bytes
 
 PAGE_SIZE = 25
 # Detail pages list this many themes; the listing, filtered on the record, has them all.
 DETAIL_LIMIT = 50
 SIBLINGS_LIMIT = 20
 OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
-DOWNLOAD_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+DOWNLOAD_FORMATS = {name: CONTENT_TYPES[name] for name in ("csv", "xlsx", "json")}
 
 
 def public(view):

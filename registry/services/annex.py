@@ -8,7 +8,7 @@ from registry.annex.vocabulary import COMMANDS
 from registry.annex.vocabulary import partner as partner_info
 from registry.models import Command, Edition, ImportRun, Partner
 from registry.resources import SEPARATOR
-from registry.services.imports import CellError, Lookups, apply_plans, plan_import
+from registry.services.imports import Lookups, apply_plans, plan_import, refused_plan
 
 # Facts the rules read from the text: they describe a new theme; for a theme that staff already
 # keep, the registry's values stand (a rule must not undo a correction made in the admin).
@@ -20,9 +20,7 @@ def annex_plans(text, *, edition_year, archive_missing=False):
     try:
         annex = parse_annex(text)
     except AnnexParseError as error:
-        plan = plan_import(kind="themes", rows=[], row_numbers=[], headers=[])
-        plan.errors[:] = [CellError(error.line, "", "", error.message)]
-        return [plan], None
+        return [refused_plan("themes", error.message, row=error.line)], None
     sections, themes = annex_facts(annex, edition_year)
     lookups = Lookups()
     command_plan = _command_plan(themes, lookups)

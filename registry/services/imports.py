@@ -27,14 +27,20 @@ from registry.models import (
     ThemeCommand,
     ThemeEdition,
 )
-from registry.resources import RESOURCES, SEPARATOR, Column, theme_reference
+from registry.resources import (
+    PRECISION_FORMATS,
+    RESOURCES,
+    SEPARATOR,
+    Column,
+    theme_reference,
+)
 
 TRUE_WORDS = {"ja", "j", "true", "waar", "yes", "y", "1"}
 FALSE_WORDS = {"nee", "n", "false", "onwaar", "no", "0", ""}
 DATE_FORMS = (
-    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day", "%Y-%m-%d"),
-    (re.compile(r"^\d{4}-\d{2}$"), "month", "%Y-%m"),
-    (re.compile(r"^\d{4}$"), "year", "%Y"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "day"),
+    (re.compile(r"^\d{4}-\d{2}$"), "month"),
+    (re.compile(r"^\d{4}$"), "year"),
 )
 BATCH_SIZE = 1000
 
@@ -217,6 +223,11 @@ def plan_import(
     return plan
 
 
+def refused_plan(kind, message, *, row=None):
+    """A plan that cannot go ahead for one reason about the whole file (or one line of it)."""
+    return Plan(resource=RESOURCES[kind], columns=[], errors=[CellError(row, "", "", message)])
+
+
 def _columns_in_file(resource, headers, errors):
     by_name = {column.column_name.lower(): column for column in resource.columns()}
     columns, unknown = [], []
@@ -386,9 +397,10 @@ def _parse_theme_references(raw, lookups, single=False):
 
 
 def _parse_date(raw):
-    for form, precision, pattern in DATE_FORMS:
+    for form, precision in DATE_FORMS:
         if form.match(raw):
             try:
+                pattern = PRECISION_FORMATS[precision]
                 return (datetime.datetime.strptime(raw, pattern).date(), precision)
             except ValueError:
                 break
@@ -429,8 +441,7 @@ def display(column, value):
         return theme_reference(*value)
     if column.kind == "date":
         day, precision = value
-        forms = {form[1]: form[2] for form in DATE_FORMS}
-        return "" if day is None else day.strftime(forms[precision])
+        return "" if day is None else day.strftime(PRECISION_FORMATS[precision])
     if column.kind == "bool":
         return "ja" if value else "nee"
     return str(value)

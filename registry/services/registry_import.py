@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from registry.services.annex import annex_plans, apply_annex, summary
-from registry.services.imports import CellError, apply_plans, plan_import
+from registry.services.imports import apply_plans, plan_import, refused_plan
 from registry.services.uploads import UnreadableFile, decode_text, sha256
 from registry.tabular import TableError, read_table
 
@@ -75,9 +75,7 @@ def _prepare_annex(data, file_name, checksum, edition, archive_missing):
 
 
 def _failed(kind, file_name, checksum, message):
-    plan = plan_import(kind=kind, rows=[], row_numbers=[], headers=[])
-    plan.errors[:] = [CellError(None, "", "", message)]
-    return Prepared(kind, file_name, checksum, "", [plan])
+    return Prepared(kind, file_name, checksum, "", [refused_plan(kind, message)])
 
 
 def confirm_import(prepared, *, user):
