@@ -1,12 +1,9 @@
 """What changed between two editions of the annex, from the text each edition gave a theme."""
 
-import difflib
 from dataclasses import dataclass
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-
 from registry.models import ThemeEdition
+from registry.textdiff import word_diff
 
 
 @dataclass
@@ -18,18 +15,7 @@ class ChangedTheme:
     @property
     def text_diff(self):
         """The description, word by word, with deletions and insertions marked."""
-        old_words, new_words = self.old.description.split(), self.new.description.split()
-        parts = []
-        matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-        for operation, a1, a2, b1, b2 in matcher.get_opcodes():
-            if operation == "equal":
-                parts.append(escape(" ".join(old_words[a1:a2])))
-                continue
-            if a2 > a1:
-                parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
-            if b2 > b1:
-                parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
-        return mark_safe(" ".join(parts))
+        return word_diff(self.old.description, self.new.description)
 
     @property
     def commands_changed(self):

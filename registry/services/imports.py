@@ -34,6 +34,7 @@ from registry.resources import (
     Column,
     theme_reference,
 )
+from registry.services.themes import themes_raise_version
 
 TRUE_WORDS = {"ja", "j", "true", "waar", "yes", "y", "1"}
 FALSE_WORDS = {"nee", "n", "false", "onwaar", "no", "0", ""}
@@ -600,7 +601,7 @@ def _apply(plan, edition, run):
             changed_fields.add("slug")
         if model is Theme:
             # An import is an edit too: an editor with the theme open is told on saving.
-            row.instance.version += 1
+            themes_raise_version([row.instance])
             changed_fields.add("version")
         changed_instances.append(row.instance)
     if changed_fields:

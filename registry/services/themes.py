@@ -20,6 +20,17 @@ SNAPSHOT_FIELDS = [
 ]
 
 
+def themes_raise_version(themes) -> None:
+    """Every write to a theme raises its version: the one place where that happens.
+
+    The admin's form, a revert and an import call it before they save, so that an editor who
+    opened an older version is told on saving. The caller holds the row lock (the admin) or
+    writes in bulk within its transaction (an import).
+    """
+    for theme in themes:
+        theme.version += 1
+
+
 @transaction.atomic
 def theme_set_commands(*, theme: Theme, commands) -> None:
     """Give a theme exactly these commands, in this order (none: the theme is defence-wide)."""
