@@ -321,7 +321,7 @@ def new_theme(number, last_position, commands, partners, rng):
 
 def preview_and_confirm(update, results, label="ours"):
     """The admin's two steps: the preview (dry run), then the confirm step."""
-    from registry.services.registry_import import confirm_import, prepare_import
+    from registry.services.imports import confirm_import, prepare_import
 
     rows = len(update.rows)
     with measure(f"{label}: preview (dry run)", rows, results):
@@ -331,7 +331,10 @@ def preview_and_confirm(update, results, label="ours"):
     if prepared.errors:
         raise SystemExit(f"The generated file has errors: {prepared.errors[:5]}")
     with measure(f"{label}: confirm", rows, results):
-        run = confirm_import(prepared, user=None)
+        # As the admin's confirm step: the stored file planned again, then written.
+        run = confirm_import(
+            kind="themes", data=update.data, file_name=FILE_NAME, edition=EDITION, user=None
+        ).run
     results.append(combined(f"{label}: preview + confirm", *results[-2:]))
     return prepared, run
 

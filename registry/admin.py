@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin_imports import ImportExportMixin
+from registry.admin_imports import ImportPreviewAdminMixin
 from registry.annex.renderer import RENDERERS
 from registry.filters import DEFENCE_WIDE as DEFENCE_WIDE_CODE
 from registry.filters import themes_with_command
@@ -160,7 +160,7 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ThemeAdmin(ImportPreviewAdminMixin, SimpleHistoryAdmin):
     import_kind = "themes"
     list_display = [
         "title",
@@ -273,7 +273,7 @@ class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ImportPreviewAdminMixin, SimpleHistoryAdmin):
     import_kind = "agreements"
     list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
     list_filter = [
@@ -343,7 +343,7 @@ class CountedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
     import_kind = "partners"
     list_display = ["code", "name_nl", "name_en", "kind", "theme_count"]
     list_filter = ["kind"]
@@ -361,7 +361,7 @@ class PartnerAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Command)
-class CommandAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
+class CommandAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
     import_kind = "commands"
     list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
     list_select_related = ["parent"]
@@ -372,7 +372,7 @@ class CommandAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
+class SectionAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
     import_kind = "sections"
     list_display = ["position", "heading", "key", "theme_count"]
     list_display_links = ["heading"]

@@ -1,7 +1,11 @@
 """Import and export in the admin: upload, preview (a dry run), confirm; exports and templates.
 
-The views call the same services as the management commands. Nothing is written before the
-user confirms; the confirm step plans the stored file again and writes it all or nothing.
+The views call the same services as the management commands (``registry.services.imports``).
+Nothing is written before the user confirms; the confirm step plans the stored file again and
+writes it all or nothing. This is not django-import-export's admin integration (its
+``ImportExportMixin``), which previews by saving every row inside a transaction that it rolls
+back, several queries a row; ours plans in memory, validates every row before it shows anything,
+and writes in bulk.
 """
 
 from django.contrib import messages
@@ -17,9 +21,10 @@ from django.urls import path, reverse
 from django.utils.text import capfirst, get_valid_filename
 from django.utils.translation import gettext as _
 
+from registry.columns import Names
 from registry.resources import RESOURCES
-from registry.services.registry_import import confirm_import, prepare_import
-from registry.services.uploads import sha256
+from registry.services.imports import confirm_import, prepare_import
+from registry.services.imports.files import sha256
 from registry.tabular import (
     CONTENT_TYPES,
     MAX_UPLOAD_BYTES,
@@ -27,6 +32,7 @@ from registry.tabular import (
     check_upload_size,
     export_bytes,
 )
+from registry.textdiff import word_diff
 
 EXPORT_FORMATS = CONTENT_TYPES
 PREVIEW_PAGE_SIZE = 100
@@ -41,8 +47,8 @@ def _number(value):
         return "invalid"
 
 
-class ImportExportMixin:
-    """Adds import (with preview), export, a template download and a column list."""
+class ImportPreviewAdminMixin:
+    """Adds an import with preview and confirm, exports, template downloads and a column list."""
 
     import_kind = ""
     change_list_template = "admin/registry/import_export_change_list.html"
@@ -167,9 +173,11 @@ class ImportExportMixin:
             "sha256": sha256(data),
             "edition": edition,
             "archive": request.POST.get("archive_missing") == "on",
+            # A preview is confirmed by the user who asked for it, and no one else.
+            "user": request.user.pk,
         }
         options["path"] = self._store(data, options)
-        return self._preview(request, data, options)
+        return self._preview(request, self._prepare(data, options), options)
 
     def _store(self, data, options):
         """Keep the upload until it is confirmed: in media storage, named by its checksum."""
@@ -178,36 +186,41 @@ class ImportExportMixin:
             name = default_storage.save(name, ContentFile(data))
         return name
 
-    def _load(self, token):
+    def _load(self, request, token):
         try:
             options = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
         except signing.BadSignature:
             raise PermissionDenied from None
+        if options.get("user") != request.user.pk:
+            raise PermissionDenied
         with default_storage.open(options["path"], "rb") as stored:
             data = stored.read()
         if sha256(data) != options["sha256"]:
             raise PermissionDenied
         return data, options
 
+    def _arguments(self, data, options):
+        return {
+            "kind": self.import_kind,
+            "data": data,
+            "file_name": options["name"],
+            "edition": options["edition"],
+            "archive_missing": options["archive"],
+        }
+
     def _prepare(self, data, options):
-        return prepare_import(
-            kind=self.import_kind,
-            data=data,
-            file_name=options["name"],
-            edition=options["edition"],
-            archive_missing=options["archive"],
-        )
+        return prepare_import(**self._arguments(data, options))
 
     def _preview_from_token(self, request, token):
-        data, options = self._load(token)
-        return self._preview(request, data, options, token=token)
+        data, options = self._load(request, token)
+        return self._preview(request, self._prepare(data, options), options, token=token)
 
-    def _preview(self, request, data, options, token=None):
-        prepared = self._prepare(data, options)
+    def _preview(self, request, prepared, options, token=None):
         token = token or signing.dumps(options, salt=TOKEN_SALT)
         main = prepared.main
-        changes = [row for plan in prepared.plans for row in plan.created + plan.updated]
+        changes = [(plan, row) for plan in prepared.plans for row in plan.created + plan.updated]
         page = Paginator(changes, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+        names = Names()
         context = self._context(request)
         context.update(
             {
@@ -218,17 +231,12 @@ class ImportExportMixin:
                 "errors": prepared.errors[:1000],
                 "error_count": len(prepared.errors),
                 "page": page,
-                "page_rows": [self._describe(plan_row) for plan_row in page.object_list],
-                "counts": {
-                    "created": len(main.created),
-                    "updated": len(main.updated),
-                    "unchanged": len(main.unchanged),
-                    "missing": len(main.missing),
-                },
-                "other_plans": [
-                    (plan.resource.Meta.model._meta.verbose_name_plural, len(plan.created))
-                    for plan in prepared.plans[:-1]
-                    if plan.created
+                "page_rows": [describe_row(plan, row, names) for plan, row in page.object_list],
+                "counts": plan_counts(main),
+                "kind_counts": [
+                    {"name": capfirst(plan.model._meta.verbose_name_plural), **plan_counts(plan)}
+                    for plan in prepared.plans
+                    if plan.rows or plan.missing
                 ],
                 "missing": [" / ".join(map(str, key)) for key in main.missing_keys()[:500]],
             }
@@ -236,22 +244,14 @@ class ImportExportMixin:
         status = 400 if prepared.errors else 200
         return TemplateResponse(request, "admin/registry/import.html", context, status=status)
 
-    @staticmethod
-    def _describe(row):
-        return {
-            "row": row.row,
-            "label": row.label,
-            "action": row.action,
-            "changes": sorted(row.changes.items()),
-        }
-
     def _confirm(self, request):
-        data, options = self._load(request.POST.get("token", ""))
-        prepared = self._prepare(data, options)
-        if prepared.errors:
+        token = request.POST.get("token", "")
+        data, options = self._load(request, token)
+        prepared = confirm_import(**self._arguments(data, options), user=request.user)
+        if prepared.run is None:
             messages.error(request, _("The file has errors; nothing was changed."))
-            return self._preview(request, data, options, token=request.POST.get("token"))
-        run = confirm_import(prepared, user=request.user)
+            return self._preview(request, prepared, options, token=token)
+        run = prepared.run
         messages.success(
             request,
             _("Imported %(file)s: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
@@ -273,3 +273,51 @@ class ImportExportMixin:
             "title": capfirst(_("Import %(kind)s") % {"kind": self.opts.verbose_name_plural}),
             "registry_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}",
         }
+
+
+# The preview: what each row changes, as people read it -----------------------------------------
+
+
+def plan_counts(plan):
+    return {
+        "created": len(plan.created),
+        "updated": len(plan.updated),
+        "unchanged": len(plan.unchanged),
+        "missing": len(plan.missing),
+    }
+
+
+def describe_row(plan, row, names):
+    """A new record with its values, or a changed one with each change: labels, readable values,
+    and a word diff of a changed text, in full."""
+    model = plan.model
+    if row.action == "created":
+        fields = [
+            {"label": column.label(model), "new": column.human(text, names)}
+            for column in plan.columns
+            if not column.key and (text := column.render(row.values[column.column_name]))
+        ]
+    else:
+        fields = [
+            describe_change(plan, name, old, new, names) for name, (old, new) in row.changes.items()
+        ]
+    return {
+        "row": row.row,
+        "kind": model._meta.verbose_name,
+        "label": row.label,
+        "action": row.action,
+        "fields": fields,
+    }
+
+
+def describe_change(plan, name, old, new, names):
+    column = plan.column(name)
+    old_text, new_text = column.render(old), column.render(new)
+    change = {
+        "label": column.label(plan.model),
+        "old": column.human(old_text, names),
+        "new": column.human(new_text, names),
+    }
+    if column.kind.is_text and old_text and new_text:
+        change["diff"] = word_diff(old_text, new_text)
+    return change

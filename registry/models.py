@@ -31,6 +31,12 @@ iso_alpha3 = RegexValidator(
     r"^[A-Z]{3}$", _("A country code is an ISO 3166-1 alpha-3 code: three capital letters.")
 )
 year_range = [MinValueValidator(1945), MaxValueValidator(2100)]
+# A date as people read it at its precision: "18 april 2012", "juni 2016", "2016".
+DATE_DISPLAY_FORMATS = {
+    DatePrecision.DAY: "j F Y",
+    DatePrecision.MONTH: "F Y",
+    DatePrecision.YEAR: "Y",
+}
 
 
 class HistoryFromImport(models.Model):
@@ -106,8 +112,28 @@ class Command(models.Model):
         return (self.code,)
 
     def clean(self):
-        if self.parent_id and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("A command cannot be part of itself.")})
+        if self.is_own_ancestor():
+            raise ValidationError(
+                {"parent": _("A command cannot be part of itself, nor of one of its own parts.")}
+            )
+
+    def is_own_ancestor(self):
+        """Whether following the parents from this command comes back to it.
+
+        Follows the parent objects as they are set, so an import can check the chain it is
+        about to write (the parents it plans) before anything is saved.
+        """
+        seen = set()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor is self or (self.pk is not None and ancestor.pk == self.pk):
+                return True
+            marker = ancestor.pk if ancestor.pk is not None else id(ancestor)
+            if marker in seen:
+                return False  # a loop higher up, without this command: not this one's fault
+            seen.add(marker)
+            ancestor = ancestor.parent
+        return False
 
 
 class Partner(models.Model):
@@ -434,14 +460,9 @@ class Agreement(models.Model):
     @property
     def date_display(self):
         """The date at the precision the source gives: "18 april 2012", "juni 2016", "2016"."""
-        formats = {
-            DatePrecision.DAY: "j F Y",
-            DatePrecision.MONTH: "F Y",
-            DatePrecision.YEAR: "Y",
-        }
-        if self.date_signed is None or self.date_precision not in formats:
+        if self.date_signed is None or self.date_precision not in DATE_DISPLAY_FORMATS:
             return ""
-        return date_format(self.date_signed, formats[self.date_precision])
+        return date_format(self.date_signed, DATE_DISPLAY_FORMATS[self.date_precision])
 
 
 class ImportRun(models.Model):

@@ -8,7 +8,7 @@ identified by natural keys (codes, keys, section + title), never by database ids
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
 from registry.choices import (
     AgreementKind,
@@ -18,6 +18,19 @@ from registry.choices import (
     Framework,
     PartnerKind,
     ThemeStatus,
+)
+from registry.columns import (
+    BoolKind,
+    ChoiceKind,
+    DateKind,
+    EditionsKind,
+    IntKind,
+    KeyKind,
+    KeysKind,
+    OrderedKeysKind,
+    TextKind,
+    ThemeKind,
+    ThemesKind,
 )
 from registry.models import (
     Agreement,
@@ -31,143 +44,85 @@ from registry.models import (
     ThemeEdition,
 )
 
-SEPARATOR = "|"
-# How a date is written at each precision: the form of a date cell is its precision.
-PRECISION_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
-THEME_REFERENCE = "{section}:{title}"
-
 
 class Column(fields.Field):
-    """A column of an import or export file.
+    """A column of an import or export file: its name, its kind of value, what it means.
 
-    ``kind`` tells the import service how to read a cell: ``text``, ``int``, ``bool``,
-    ``choice``, ``key`` (a related record by its natural key), ``keys`` (several, separated by
-    ``|``), ``ordered_keys`` (several, in order), ``theme`` (a theme reference
-    ``section:title``), ``themes`` (several) or ``date`` (``YYYY-MM-DD``, ``YYYY-MM`` or
-    ``YYYY``: the form is the precision).
+    The kind (``registry/columns.py``) reads, compares, writes and shows the
+    column's values; an export writes ``kind.render(kind.current(record))``, which is exactly
+    what an import of the same cell compares with, so an export imports back unchanged.
     """
 
     def __init__(
         self,
         column_name,
+        kind,
+        help_text,
         *,
-        kind="text",
         attribute=None,
         required=False,
         key=False,
-        help_text="",
-        choices=None,
-        related=None,
-        related_field="code",
-        widget=None,
-        dehydrate_method=None,
+        label=None,
     ):
-        super().__init__(
-            attribute=attribute or column_name,
-            column_name=column_name,
-            widget=widget or widgets.Widget(),
-            dehydrate_method=dehydrate_method,
-        )
+        super().__init__(attribute=attribute or column_name, column_name=column_name, widget=kind)
+        kind.bind(column_name, self.attribute)
         self.kind = kind
         self.required = required or key
         self.key = key
         self.help_text = help_text
-        self.choices = choices
-        self.related = related
-        self.related_field = related_field
+        self._label = label
+
+    def get_value(self, instance):
+        return self.kind.current(instance)
 
     @property
     def example(self):
         """How a value in this column is written, for the documentation."""
-        if self.choices is not None:
-            return ", ".join(str(value) for value in self.choices.values)
-        if self.kind in {"key", "keys"}:
-            separated = _(" (several separated by |)") if self.kind == "keys" else ""
-            return f"{self.related._meta.verbose_name}: {self.related_field}{separated}"
-        return EXAMPLES.get(self.kind, _("text"))
+        return self.kind.example
 
+    def label(self, model):
+        """The column's name for people, in the interface language: the field's own name."""
+        if self._label is not None:
+            return self._label
+        return model._meta.get_field(self.attribute).verbose_name
 
-EXAMPLES = {
-    "int": _("a whole number"),
-    "bool": "ja / nee",
-    "ordered_keys": "CZSK|CLAS",
-    "theme": "deu:Cyber",
-    "themes": "deu:Medegebruik JSS|deu:Cyber",
-    "date": "2016-02-04, 2016-06, 2016",
-}
+    # The kind decides; these read better where a column is used.
 
+    def parse(self, text, lookups):
+        return self.kind.clean(text, lookups=lookups)
 
-class TextWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+    def current(self, record):
+        return self.kind.current(record)
 
+    def render(self, value):
+        return self.kind.render(value)
 
-class IntWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
-
-
-class BoolWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return "ja" if value else "nee"
-
-
-class KeyWidget(widgets.Widget):
-    def __init__(self, field, **kwargs):
-        self.field = field
-        super().__init__(**kwargs)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(getattr(value, self.field))
-
-
-class KeysWidget(KeyWidget):
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return SEPARATOR.join(sorted(str(getattr(item, self.field)) for item in value.all()))
+    def human(self, text, names):
+        return self.kind.human(text, names)
 
 
 def text(name, help_text, **options):
-    return Column(name, kind="text", widget=TextWidget(), help_text=help_text, **options)
+    return Column(name, TextKind(), help_text, **options)
 
 
 def integer(name, help_text, **options):
-    return Column(name, kind="int", widget=IntWidget(), help_text=help_text, **options)
+    return Column(name, IntKind(), help_text, **options)
 
 
 def flag(name, help_text, **options):
-    return Column(name, kind="bool", widget=BoolWidget(), help_text=help_text, **options)
+    return Column(name, BoolKind(), help_text, **options)
 
 
-def choice(name, choices, help_text, **options):
-    return Column(
-        name, kind="choice", choices=choices, widget=TextWidget(), help_text=help_text, **options
-    )
+def choice(name, choices, help_text, *, default="", **options):
+    return Column(name, ChoiceKind(choices, default), help_text, **options)
 
 
 def key(name, related, help_text, related_field="code", **options):
-    return Column(
-        name,
-        kind="key",
-        related=related,
-        related_field=related_field,
-        widget=KeyWidget(related_field),
-        help_text=help_text,
-        **options,
-    )
+    return Column(name, KeyKind(related, related_field), help_text, **options)
 
 
 def keys(name, related, help_text, related_field="code", **options):
-    return Column(
-        name,
-        kind="keys",
-        related=related,
-        related_field=related_field,
-        widget=KeysWidget(related_field),
-        help_text=help_text,
-        **options,
-    )
+    return Column(name, KeysKind(related, related_field), help_text, **options)
 
 
 class RegistryResource(resources.ModelResource):
@@ -189,6 +144,12 @@ class RegistryResource(resources.ModelResource):
         if "_columns" not in cls.__dict__:
             cls._columns = [f for f in cls().get_export_fields() if isinstance(f, Column)]
         return cls._columns
+
+    @classmethod
+    def column(cls, name):
+        if "_by_name" not in cls.__dict__:
+            cls._by_name = {column.column_name: column for column in cls.columns()}
+        return cls._by_name[name]
 
     @classmethod
     def key_columns(cls):
@@ -269,22 +230,21 @@ class ThemeResource(RegistryResource):
     description = text("description", _("The annex's text of the theme."), required=True)
     commands = Column(
         "commands",
-        kind="ordered_keys",
-        related=Command,
-        widget=TextWidget(),
-        dehydrate_method="dehydrate_commands",
-        help_text=_("Command codes in the annex's order; empty means defence-wide."),
+        OrderedKeysKind(Command),
+        _("Command codes in the annex's order; empty means defence-wide."),
+        label=_("commands"),
     )
     partners = keys("partners", Partner, _("Codes of all partners the theme names."))
-    status = choice("status", ThemeStatus, _("Status of the cooperation."))
+    status = choice(
+        "status", ThemeStatus, _("Status of the cooperation."), default=ThemeStatus.ONGOING
+    )
     dutch_role = choice("dutch_role", DutchRole, _("The Dutch role; empty when not stated."))
     framework = choice("framework", Framework, _("The framework; empty when none applies."))
     target_year = integer("target_year", _("Target year (streefdatum), when stated."))
-    editions = keys(
+    editions = Column(
         "editions",
-        Edition,
+        EditionsKind(Edition, "year"),
         _("Annex editions (years) the theme appears in."),
-        related_field="year",
     )
     is_archived = flag("is_archived", _("ja when the theme is no longer in the latest edition."))
     is_internal = flag("is_internal", _("ja when the record must not be published."))
@@ -320,9 +280,6 @@ class ThemeResource(RegistryResource):
             .order_by("section__position", "position", "title")
         )
 
-    def dehydrate_commands(self, theme):
-        return SEPARATOR.join(command.code for command in theme.ordered_commands())
-
 
 class AgreementResource(RegistryResource):
     kind = ImportRun.Kind.AGREEMENTS
@@ -333,23 +290,15 @@ class AgreementResource(RegistryResource):
     title = text("title", _("Title of the agreement."), required=True)
     date = Column(
         "date",
-        kind="date",
-        widget=TextWidget(),
-        dehydrate_method="dehydrate_date",
-        help_text=_("Date at the precision the source gives; empty when unknown."),
+        DateKind(),
+        _("Date at the precision the source gives; empty when unknown."),
+        label=_("date"),
     )
     status = choice(
         "status", AgreementStatus, _("Signed, drawn up or in preparation."), required=True
     )
     parties = keys("parties", Partner, _("Partner codes of the other parties."))
-    themes = Column(
-        "themes",
-        kind="themes",
-        related=Theme,
-        widget=TextWidget(),
-        dehydrate_method="dehydrate_themes",
-        help_text=_("The themes it concerns, as section:title."),
-    )
+    themes = Column("themes", ThemesKind(), _("The themes it concerns, as section:title."))
     description = text("description", _("What the source says about it."))
     is_internal = flag("is_internal", _("ja when the record must not be published."))
 
@@ -373,18 +322,6 @@ class AgreementResource(RegistryResource):
             "parties", Prefetch("themes", Theme.objects.select_related("section"))
         ).order_by("slug")
 
-    def dehydrate_date(self, agreement):
-        if agreement.date_signed is None or agreement.date_precision not in PRECISION_FORMATS:
-            return ""
-        return agreement.date_signed.strftime(PRECISION_FORMATS[agreement.date_precision])
-
-    def dehydrate_themes(self, agreement):
-        return SEPARATOR.join(
-            sorted(
-                theme_reference(theme.section.key, theme.title) for theme in agreement.themes.all()
-            )
-        )
-
 
 class EditionResource(RegistryResource):
     kind = ImportRun.Kind.EDITIONS
@@ -405,15 +342,7 @@ class ThemeTextResource(RegistryResource):
     """The text each edition gave a theme, so that editions can be compared."""
 
     kind = ImportRun.Kind.THEME_TEXTS
-    theme = Column(
-        "theme",
-        kind="theme",
-        related=Theme,
-        widget=TextWidget(),
-        dehydrate_method="dehydrate_theme",
-        key=True,
-        help_text=_("The theme, as section:title."),
-    )
+    theme = Column("theme", ThemeKind(), _("The theme, as section:title."), key=True)
     edition = key("edition", Edition, _("The edition's year."), related_field="year", key=True)
     title = text("title", _("The theme's title in that edition."), required=True)
     description = text("description", _("The theme's text in that edition."), required=True)
@@ -429,13 +358,6 @@ class ThemeTextResource(RegistryResource):
         return ThemeEdition.objects.select_related("theme__section", "edition").order_by(
             "edition__year", "theme__section__position", "theme__position", "theme__title"
         )
-
-    def dehydrate_theme(self, link):
-        return theme_reference(link.theme.section.key, link.theme.title)
-
-
-def theme_reference(section_key, title):
-    return THEME_REFERENCE.format(section=section_key, title=title)
 
 
 # In the order a whole registry is imported: what a record refers to comes before it.

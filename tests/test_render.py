@@ -22,7 +22,7 @@ from registry.models import (
     Theme,
     ThemeEdition,
 )
-from registry.services.annex import annex_plans, apply_annex
+from registry.services.imports import ANNEX, confirm_import
 from registry.services.render import edition_document
 from tests import annex_2016_expected as expected
 from tests.conftest import ANNEX_TEXT
@@ -104,9 +104,10 @@ def empty_registry():
 
 
 def import_text(text, year=2016):
-    plans, annex = annex_plans(text, edition_year=year)
-    assert [error for plan in plans for error in plan.errors] == []
-    apply_annex(plans, annex, edition_year=year, user=None, file_name="x.txt", sha256="0" * 64)
+    prepared = confirm_import(
+        kind=ANNEX, data=text.encode(), file_name="x.txt", edition=year, user=None
+    )
+    assert prepared.errors == []
 
 
 def test_every_theme_paragraph_of_the_annex_appears_in_the_rendered_text():

@@ -1,14 +1,18 @@
-"""The annex text as an annual update: parse it and plan it like any other import."""
+"""The annex text as an annual update: parse it and plan it like any other import.
 
-from django.db import transaction
+The text gives plans for five kinds of record, applied in this order: the commands and
+partners it names that the registry lacks, the edition itself (its title and introduction),
+the sections (headings, introductions, partners) and the themes. Each row of each plan goes
+through the same reading and validation as a spreadsheet's.
+"""
 
 from registry.annex.facts import annex_facts
 from registry.annex.parser import AnnexParseError, parse_annex
 from registry.annex.vocabulary import COMMANDS
 from registry.annex.vocabulary import partner as partner_info
-from registry.models import Command, Edition, ImportRun, Partner
-from registry.resources import SEPARATOR
-from registry.services.imports import Lookups, apply_plans, plan_import, refused_plan
+from registry.columns import SEPARATOR
+from registry.models import Command, Partner
+from registry.services.imports.planning import Lookups, plan_import, refused_plan
 
 # Facts the rules read from the text: they describe a new theme; for a theme that staff already
 # keep, the registry's values stand (a rule must not undo a correction made in the admin).
@@ -23,37 +27,33 @@ def annex_plans(text, *, edition_year, archive_missing=False):
         return [refused_plan("themes", error.message, row=error.line)], None
     sections, themes = annex_facts(annex, edition_year)
     lookups = Lookups()
-    command_plan = _command_plan(themes, lookups)
-    partner_plan = _partner_plan(sections, themes, lookups)
-    section_plan = _section_plan(sections, lookups)
-    theme_plan = _theme_plan(themes, lookups, edition_year, archive_missing)
-    for plan in (command_plan, partner_plan, section_plan):
+    plans = [
+        _command_plan(themes, lookups),
+        _partner_plan(sections, themes, lookups),
+        _edition_plan(annex, edition_year, lookups),
+        _section_plan(sections, lookups),
+    ]
+    for plan in plans:
         plan.missing = []  # only themes are an edition's content; others are not "missing"
-    return [command_plan, partner_plan, section_plan, theme_plan], annex
+    plans.append(_theme_plan(themes, lookups, edition_year, archive_missing))
+    return plans, annex
 
 
-def summary(plans):
-    """The summary of an annex import, as ``import_annex --json`` prints it."""
-    theme_plan = plans[-1]
-    result = theme_plan.summary()
-    result["errors"] = [error.as_dict() for plan in plans for error in plan.errors]
-    return result
-
-
-@transaction.atomic
-def apply_annex(plans, annex, *, edition_year, user, file_name, sha256):
-    run = apply_plans(
-        plans,
-        user=user,
-        file_name=file_name,
-        sha256=sha256,
-        file_format="txt",
-        kind=ImportRun.Kind.ANNEX,
+def _edition_plan(annex, edition_year, lookups):
+    rows = [
+        {
+            "year": str(edition_year),
+            "title": annex.title,
+            "introduction": "\n\n".join(annex.introduction),
+        }
+    ]
+    return plan_import(
+        kind="editions",
+        rows=rows,
+        row_numbers=[None],
+        headers=["year", "title", "introduction"],
+        lookups=lookups,
     )
-    Edition.objects.filter(year=edition_year).update(
-        title=annex.title, introduction="\n\n".join(annex.introduction)
-    )
-    return run
 
 
 def _command_plan(themes, lookups):

@@ -1,0 +1,216 @@
+"""Applying plans: write what the plans say, all or nothing, and record the run.
+
+The records were built and validated while planning (``planning.py``); this step only resolves
+the ids of records that an earlier plan of the same import created, saves in bulk, writes the
+links of relations, each theme's text in the edition, the history (relations included) and the
+change log. It validates nothing again and so raises no validation error: what the preview
+showed is what is written.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry.columns import BATCH_SIZE, edition_snapshot
+from registry.models import Edition, ImportChange, ImportRun, Theme, ThemeEdition
+from registry.services.history import record_history
+from registry.services.imports.planning import Resolver
+from registry.services.themes import themes_raise_version
+
+EDITION_TITLE = "Bijlage 2: Overzicht van samenwerkingsthema’s"
+
+
+class ImportRefused(ValueError):
+    """An import that cannot go ahead; the message says why."""
+
+
+@transaction.atomic
+def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
+    """Write the plans, all or nothing, and record the run. Refuses plans with errors."""
+    if any(plan.errors for plan in plans):
+        raise ImportRefused(_("The file has errors; nothing was changed."))
+    run = ImportRun.objects.create(
+        kind=kind or plans[0].kind,
+        user=user if user and user.is_authenticated else None,
+        file_name=file_name[:255],
+        sha256=sha256,
+        file_format=file_format,
+    )
+    changes, edition = [], None
+    for plan in plans:
+        if plan.edition is not None:
+            # After the plans before it: an annex text's own edition plan may have made it.
+            edition = _edition(plan.edition)
+        changes.extend(_apply(plan, edition, run))
+    ImportChange.objects.bulk_create(
+        [ImportChange(run=run, **change) for change in changes], batch_size=BATCH_SIZE
+    )
+    # The counts are those of the records the user brought in (for an annex text: the themes);
+    # partners and sections that it created as well are in the change log.
+    main = plans[-1]
+    run.created, run.updated = len(main.created), len(main.updated)
+    run.unchanged, run.missing = len(main.unchanged), len(main.missing)
+    run.archived = sum(1 for change in changes if change["action"] == "archived")
+    run.edition = edition
+    run.save()
+    return run
+
+
+def _edition(year):
+    edition, _created = Edition.objects.get_or_create(year=year, defaults={"title": EDITION_TITLE})
+    return edition
+
+
+def _apply(plan, edition, run):
+    # A resolver of its own: an earlier plan of this import may have created what this refers to.
+    resolver = Resolver()
+    _create(plan, resolver)
+    _update(plan, resolver)
+    for column in plan.columns:
+        if column.kind.is_relation:
+            rows = _rows_with_links(plan, column)
+            if rows:
+                column.kind.write_links(plan.model, rows, resolver)
+    if plan.model is Theme and edition is not None:
+        _record_edition(plan, edition)
+    archived = _archive_missing(plan) if plan.archive_missing and plan.model is Theme else []
+    _record_history(plan, run, archived)
+    return [*_change_log(plan), *_archive_log(plan, archived)]
+
+
+def _related_key_columns(plan):
+    """Columns that point at another record by its key: resolved to ids just before saving."""
+    return [
+        column
+        for column in plan.resource.columns()
+        if hasattr(column.kind, "related")
+        and not column.kind.is_relation
+        and column.kind.related is not plan.model
+    ]
+
+
+def _resolve(plan, row, names, resolver):
+    for column in _related_key_columns(plan):
+        if column.column_name in names:
+            column.kind.assign(row.instance, row.values[column.column_name], resolver)
+
+
+def _create(plan, resolver):
+    rows = plan.created
+    if not rows:
+        return
+    names = [column.column_name for column in plan.columns]
+    parents = {}
+    for row in rows:
+        _resolve(plan, row, names, resolver)
+        parents[id(row)] = _detach_unsaved_parents(plan, row.instance)
+    plan.model.objects.bulk_create([row.instance for row in rows], batch_size=BATCH_SIZE)
+    reattached = [row.instance for row in rows if _reattach(row.instance, parents[id(row)])]
+    if reattached:
+        fields = sorted({name for row in rows for name in parents[id(row)]})
+        plan.model.objects.bulk_update(reattached, fields, batch_size=BATCH_SIZE)
+
+
+def _detach_unsaved_parents(plan, record):
+    """Links to records created in the same batch are set once those have their ids."""
+    detached = {}
+    for model_field in record._meta.concrete_fields:
+        if model_field.is_relation and model_field.related_model is plan.model:
+            target = model_field.get_cached_value(record, default=None)
+            if target is not None and target.pk is None:
+                detached[model_field.name] = target
+                setattr(record, model_field.name, None)
+    return detached
+
+
+def _reattach(record, detached):
+    for name, target in detached.items():
+        setattr(record, name, target)
+    return bool(detached)
+
+
+def _update(plan, resolver):
+    rows = [row for row in plan.rows if row.action != "created" and row.changes]
+    if not rows:
+        return
+    fields = set()
+    for row in rows:
+        _resolve(plan, row, row.changes, resolver)
+        for name in row.changes:
+            fields.update(plan.column(name).kind.model_fields())
+    if plan.model is Theme:
+        # An import is an edit too: an editor with the theme open is told on saving.
+        themes_raise_version([row.instance for row in rows])
+        fields.add("version")
+    if fields:
+        plan.model.objects.bulk_update(
+            [row.instance for row in rows], sorted(fields), batch_size=BATCH_SIZE
+        )
+
+
+def _rows_with_links(plan, column):
+    name = column.column_name
+    return [
+        row
+        for row in plan.rows
+        if (row.action == "created" and row.values[name]) or name in row.changes
+    ]
+
+
+def _record_edition(plan, edition):
+    """Every theme in the file appears in this edition, with the text the file gives it."""
+    ids = [row.instance.pk for row in plan.rows]
+    ThemeEdition.objects.filter(theme_id__in=ids, edition=edition).delete()
+    ThemeEdition.objects.bulk_create(
+        [edition_snapshot(row, edition.pk, plan.paragraphs.get(row.key, "")) for row in plan.rows],
+        batch_size=BATCH_SIZE,
+    )
+
+
+def _archive_missing(plan):
+    for instance in plan.missing:
+        instance.is_archived = True
+    themes_raise_version(plan.missing)
+    Theme.objects.bulk_update(plan.missing, ["is_archived", "version"], batch_size=BATCH_SIZE)
+    return plan.missing
+
+
+def _record_history(plan, run, archived):
+    """One complete historical record per created, changed or archived record."""
+    changes = [
+        *(("+", row.instance) for row in plan.created),
+        *(("~", row.instance) for row in plan.updated),
+        *(("~", instance) for instance in archived),
+    ]
+    record_history(
+        plan.model,
+        changes,
+        date=run.started_at,
+        user_id=run.user_id,
+        reason=f"import {run.pk}",
+        run_id=run.pk,
+    )
+
+
+def _change_log(plan):
+    model_name = plan.model._meta.model_name
+    for row in plan.rows:
+        if row.action == "unchanged":
+            continue
+        yield {
+            "model": model_name,
+            "record_key": row.label,
+            "action": row.action,
+            "changes": plan.changes_as_text(row),
+        }
+
+
+def _archive_log(plan, archived):
+    return [
+        {
+            "model": "theme",
+            "record_key": " / ".join(str(part) for part in plan.key_of(instance)),
+            "action": "archived",
+            "changes": {"is_archived": ["nee", "ja"]},
+        }
+        for instance in archived
+    ]
