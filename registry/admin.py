@@ -14,8 +14,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin_imports import ImportPreviewAdminMixin
+from registry.admin_imports import (
+    ImportPreviewAdminMixin,
+    describe_logged_change,
+    logged_change_kind,
+    logged_change_labels,
+)
 from registry.annex.renderer import RENDERERS
+from registry.columns import Names
 from registry.filters import DEFENCE_WIDE as DEFENCE_WIDE_CODE
 from registry.filters import themes_with_command
 from registry.models import (
@@ -42,6 +48,7 @@ admin.site.site_title = _("Defence cooperation registry")
 admin.site.index_title = _("Registry management")
 
 DEFENCE_WIDE = _("defence-wide")
+RUN_PAGE_CHANGES = 200
 DOCUMENT_FORMATS = {"txt": _("text"), "md": "Markdown", "html": "HTML", "docx": "Word"}
 DOCUMENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
@@ -519,10 +526,12 @@ class ImportRunAdmin(LogAdmin):
 
     @admin.display(description=_("changes"))
     def change_table(self, run):
+        names = Names()
+        changes = run.changes.all()[:RUN_PAGE_CHANGES]
         return render_to_string(
             "admin/registry/run_changes.html",
             {
-                "changes": run.changes.all()[:200],
+                "changes": [describe_logged_change(change, names) for change in changes],
                 "total": run.changes.count(),
                 "all_url": reverse("admin:registry_importchange_changelist")
                 + f"?run__id__exact={run.pk}",
@@ -532,12 +541,26 @@ class ImportRunAdmin(LogAdmin):
 
 @admin.register(ImportChange)
 class ImportChangeAdmin(LogAdmin):
-    list_display = ["record_key", "action", "model", "run", "change_summary"]
+    list_display = ["record_key", "action", "kind_of_record", "run", "change_summary"]
     list_filter = ["action", "model", "run"]
     list_select_related = ["run"]
     search_fields = ["record_key"]
     show_full_result_count = False
+    readonly_fields = ["run", "kind_of_record", "record_key", "action", "change_table"]
+    fields = readonly_fields
+
+    @admin.display(description=_("kind of record"), ordering="model")
+    def kind_of_record(self, change):
+        return logged_change_kind(change)
 
     @admin.display(description=_("changes"))
     def change_summary(self, change):
-        return ", ".join(change.changes) or "–"
+        """The fields it changed, by their names for people."""
+        return ", ".join(str(label) for label in logged_change_labels(change)) or "–"
+
+    @admin.display(description=_("changes"))
+    def change_table(self, change):
+        return render_to_string(
+            "admin/registry/run_changes.html",
+            {"changes": [describe_logged_change(change, Names())], "total": 1},
+        )

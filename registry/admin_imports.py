@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils.text import capfirst, get_valid_filename
 from django.utils.translation import gettext as _
 
-from registry.columns import Names
+from registry.columns import EMPTY, Names
 from registry.resources import RESOURCES
 from registry.services.imports import confirm_import, prepare_import
 from registry.services.imports.files import sha256
@@ -35,6 +35,9 @@ from registry.tabular import (
 from registry.textdiff import word_diff
 
 EXPORT_FORMATS = CONTENT_TYPES
+RESOURCES_BY_MODEL = {
+    resource.Meta.model._meta.model_name: resource for resource in RESOURCES.values()
+}
 PREVIEW_PAGE_SIZE = 100
 TOKEN_SALT = "registry.import"
 TOKEN_MAX_AGE = 24 * 60 * 60
@@ -218,7 +221,12 @@ class ImportPreviewAdminMixin:
     def _preview(self, request, prepared, options, token=None):
         token = token or signing.dumps(options, salt=TOKEN_SALT)
         main = prepared.main
-        changes = [(plan, row) for plan in prepared.plans for row in plan.created + plan.updated]
+        changes = [
+            (plan, row)
+            for plan in prepared.plans
+            for row in plan.rows
+            if row.action in ("created", "updated")
+        ]
         page = Paginator(changes, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
         names = Names()
         context = self._context(request)
@@ -321,3 +329,50 @@ def describe_change(plan, name, old, new, names):
     if column.kind.is_text and old_text and new_text:
         change["diff"] = word_diff(old_text, new_text)
     return change
+
+
+def _logged_columns(change):
+    """Each changed column of a change log entry, or None where the resource has no such column."""
+    resource = RESOURCES_BY_MODEL.get(change.model)
+    for name, values in change.changes.items():
+        known = resource is not None and name in resource.column_names()
+        yield name, values, resource.column(name) if known else None
+
+
+def logged_change_kind(change):
+    resource = RESOURCES_BY_MODEL.get(change.model)
+    return resource.Meta.model._meta.verbose_name if resource else change.model
+
+
+def logged_change_labels(change):
+    resource = RESOURCES_BY_MODEL.get(change.model)
+    return [
+        column.label(resource.Meta.model) if column else name
+        for name, _values, column in _logged_columns(change)
+    ]
+
+
+def describe_logged_change(change, names):
+    """What an import did to one record, from its change log, as the preview showed it."""
+    resource = RESOURCES_BY_MODEL.get(change.model)
+    model = resource.Meta.model if resource else None
+    fields = []
+    for name, (old, new), column in _logged_columns(change):
+        if column is None:
+            fields.append({"label": name, "old": old or EMPTY, "new": new or EMPTY})
+            continue
+        field = {
+            "label": column.label(model),
+            "old": column.human(old, names),
+            "new": column.human(new, names),
+        }
+        if column.kind.is_text and old and new:
+            field["diff"] = word_diff(old, new)
+        fields.append(field)
+    return {
+        "action": change.action,
+        "action_display": change.get_action_display(),
+        "kind": logged_change_kind(change),
+        "record": change.record_key,
+        "fields": fields,
+    }

@@ -512,7 +512,9 @@ class ImportRun(models.Model):
         permissions = [("import_records", _("Can import annual updates"))]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+        # In the registry's time zone (Europe/Amsterdam), as every page shows times.
+        started = timezone.localtime(self.started_at)
+        return f"{self.get_kind_display()} {self.file_name} ({started:%Y-%m-%d %H:%M})"
 
 
 class ImportChange(models.Model):

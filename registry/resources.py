@@ -146,6 +146,10 @@ class RegistryResource(resources.ModelResource):
         return cls._columns
 
     @classmethod
+    def column_names(cls):
+        return [column.column_name for column in cls.columns()]
+
+    @classmethod
     def column(cls, name):
         if "_by_name" not in cls.__dict__:
             cls._by_name = {column.column_name: column for column in cls.columns()}

@@ -7,12 +7,13 @@ change log. It validates nothing again and so raises no validation error: what t
 showed is what is written.
 """
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from registry.columns import BATCH_SIZE, edition_snapshot
 from registry.models import Edition, ImportChange, ImportRun, Theme, ThemeEdition
 from registry.services.history import record_history
+from registry.services.imports import planning
 from registry.services.imports.planning import Resolver
 from registry.services.themes import themes_raise_version
 
@@ -142,9 +143,42 @@ def _update(plan, resolver):
         themes_raise_version([row.instance for row in rows])
         fields.add("version")
     if fields:
+        _make_room(plan, rows, fields)
         plan.model.objects.bulk_update(
             [row.instance for row in rows], sorted(fields), batch_size=BATCH_SIZE
         )
+
+
+def _make_room(plan, rows, fields):
+    """Free the unique text values that records change, so two may swap them.
+
+    The plan checked that the values are unique once every row is written; an UPDATE checks
+    each row as it goes. So the records that change such a value hold a value no real record
+    can have (``~`` and their id) until the update sets the new ones.
+    """
+    text_fields = [
+        field
+        for fields_together in planning.unique_field_sets(plan.model)
+        for field in fields_together
+        if field.name in fields and isinstance(field, models.CharField)
+    ]
+    if not text_fields:
+        return
+    originals = [
+        (row.instance, {f.attname: getattr(row.instance, f.attname) for f in text_fields})
+        for row in rows
+    ]
+    for record, _values in originals:
+        for field in text_fields:
+            setattr(record, field.attname, f"~{record.pk}")
+    plan.model.objects.bulk_update(
+        [record for record, _values in originals],
+        [field.name for field in text_fields],
+        batch_size=BATCH_SIZE,
+    )
+    for record, values in originals:
+        for name, value in values.items():
+            setattr(record, name, value)
 
 
 def _rows_with_links(plan, column):

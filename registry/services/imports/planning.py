@@ -512,7 +512,7 @@ def _cell_errors(plan, row, error):
 # Uniqueness over the registry as it will be ---------------------------------------------------
 
 
-def _unique_field_sets(model):
+def unique_field_sets(model):
     """The sets of fields whose values must be unique together (single fields included)."""
     sets = [
         (field,) for field in model._meta.concrete_fields if field.unique and not field.primary_key
@@ -537,9 +537,7 @@ def _checked_sets(plan):
     """Every unique set but the natural key, whose rows were matched on it."""
     key_fields = _key_fields(plan)
     return [
-        fields
-        for fields in _unique_field_sets(plan.model)
-        if {f.name for f in fields} != key_fields
+        fields for fields in unique_field_sets(plan.model) if {f.name for f in fields} != key_fields
     ]
 
 
