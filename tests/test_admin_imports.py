@@ -337,3 +337,134 @@ def test_an_oversized_request_is_refused_before_it_is_read(importer):
     )
     assert response.status_code == 413
     assert "5 MB" in response.content.decode()
+
+
+# The preview shows exactly what changes, as people read it ----------------------------------
+
+
+LONG_TEXT_END = "en tot slot een nieuwe afspraak over gezamenlijke oefeningen in 2018."
+
+
+def change_long_description(headers, rows):
+    title, section, description = (headers.index(n) for n in ("title", "section", "description"))
+    for row in rows:
+        if (row[section], row[title]) == ("deu", "Cyber"):
+            row[description] = row[description] + " " + ("Meer tekst over cyber. " * 30)
+            row[description] += LONG_TEXT_END
+
+
+def test_a_changed_long_text_is_shown_in_full_with_a_word_diff(importer):
+    old = Theme.objects.get_by_natural_key("deu", "Cyber").description
+    response = upload(importer, theme_file(change=change_long_description), "lang.csv")
+    page = response.content.decode()
+    (row,) = response.context["page_rows"]
+    (field,) = row["fields"]
+    assert field["label"] == "beschrijving"
+    assert "<dt>Beschrijving</dt>" in page
+    # The unchanged words and the whole of the addition, to its last word: nothing cut.
+    assert old.split()[0] in page
+    assert f"{LONG_TEXT_END}</ins>" in page
+    assert "…" not in str(field["diff"])
+
+
+def test_a_new_record_shows_its_values_with_labels_and_readable_values(importer):
+    headers = [column.column_name for column in RESOURCES["themes"].columns()]
+    row = dict.fromkeys(headers, "") | {
+        "section": "nato",
+        "title": "Nieuw project",
+        "description": "Een nieuw project.",
+        "partners": "BEL|DEU",
+        "commands": "CZSK",
+        "status": "exploratory",
+        "target_year": "2020",
+    }
+    response = upload(importer, theme_file(extra_rows=[[row[h] for h in headers]]), "n.csv")
+    (described,) = response.context["page_rows"]
+    assert described["action"] == "created"
+    values = {field["label"]: field["new"] for field in described["fields"]}
+    assert values["partners"] == "België (BEL), Duitsland (DEU)"
+    assert values["commando’s"] == "CZSK (Commando Zeestrijdkrachten)"
+    assert values["status"] == "verkennend"
+    assert values["streefjaar"] == "2020"
+    assert values["beschrijving"] == "Een nieuw project."
+
+
+def test_values_read_as_people_read_them_and_empty_is_a_dash(importer):
+    def change(headers, rows):
+        title, section = headers.index("title"), headers.index("section")
+        for row in rows:
+            if (row[section], row[title]) == ("usa", "F-35"):
+                row[headers.index("target_year")] = "2019"
+                row[headers.index("status")] = "completed"
+                row[headers.index("is_internal")] = "ja"
+
+    response = upload(importer, theme_file(change=change), "w.csv")
+    (row,) = response.context["page_rows"]
+    changes = {field["label"]: (field["old"], field["new"]) for field in row["fields"]}
+    assert changes == {
+        "streefjaar": ("—", "2019"),
+        "status": ("lopend", "voltooid"),
+        "intern": ("nee", "ja"),
+    }
+    page = response.content.decode()
+    assert "<dt>Streefjaar</dt>" in page
+    assert "<dt>target_year</dt>" not in page
+
+
+def test_counts_are_per_kind_of_record(importer):
+    with open(ANNEX, "rb") as handle:
+        text = handle.read().replace(
+            b"geleid door een tri-nationale stuurgroep", b"geleid door een stuurgroep", 1
+        )
+    response = upload(importer, text, "bijlage-2017.txt", edition="2017")
+    counts = {kind["name"]: kind for kind in response.context["kind_counts"]}
+    assert counts["Secties"]["updated"] == 1
+    assert counts["Thema’s"]["updated"] == 0
+    assert counts["Thema’s"]["unchanged"] == 114
+    # The edition 2017 is new, with the annex's title and introduction.
+    assert counts["Edities"]["created"] == 1
+    edition, section = response.context["page_rows"]
+    assert (edition["kind"], edition["label"], edition["action"]) == ("editie", "2017", "created")
+    assert (section["kind"], section["label"]) == ("sectie", "benelux")
+    assert [field["label"] for field in section["fields"]] == ["inleiding"]
+    assert "<del>tri-nationale</del>" in str(section["fields"][0]["diff"])
+
+
+def test_someone_elses_preview_cannot_be_confirmed(importer, client):
+    token = upload(importer, theme_file(change=rename_cyber), "a.csv").context["token"]
+    other = User.objects.create_user("tweede", password="x-Secret-123", is_staff=True)
+    other.user_permissions.add(*importer_permissions())
+    client.force_login(other)
+    assert client.post(IMPORT, {"token": token, "confirm": "1"}).status_code == 403
+    assert client.get(IMPORT, {"token": token}).status_code == 403
+    assert ImportRun.objects.count() == 0
+
+
+def importer_permissions():
+    return Permission.objects.filter(
+        codename__in=["import_records", "add_theme", "change_theme", "view_theme"]
+    )
+
+
+def test_the_run_page_shows_labels_readable_values_and_a_word_diff(importer, admin_client):
+    token = upload(importer, theme_file(change=change_long_description), "a.csv").context["token"]
+    run_url = importer.post(IMPORT, {"token": token, "confirm": "1"})["Location"]
+    page = admin_client.get(run_url).content.decode()
+    assert "<dt>Beschrijving</dt>" in page
+    assert f"{LONG_TEXT_END}</ins>" in page
+    assert "<strong>description</strong>" not in page
+
+
+def test_times_are_shown_in_the_registry_time_zone(admin_client):
+    import datetime
+
+    run = ImportRun.objects.create(
+        kind="themes",
+        file_name="zomer.csv",
+        sha256="0" * 64,
+        file_format="csv",
+        started_at=datetime.datetime(2026, 7, 1, 10, 0, tzinfo=datetime.UTC),
+    )
+    assert str(run) == "thema’s zomer.csv (2026-07-01 12:00)"
+    page = admin_client.get(reverse("admin:registry_importrun_change", args=[run.pk]))
+    assert "(2026-07-01 12:00)" in page.content.decode()
