@@ -47,6 +47,7 @@ from registry.models import (
     ThemeCommand,
     ThemeEdition,
 )
+from registry.services.bulk import insert_rows
 
 SEPARATOR = "|"
 EMPTY = "—"
@@ -317,12 +318,12 @@ class KeysKind(KeyKind):
         target = relation.m2m_reverse_field_name() + "_id"
         through.objects.filter(**{f"{source}__in": [row.instance.pk for row in rows]}).delete()
         targets = self.target_pks(resolver)
-        links = [
-            through(**{source: row.instance.pk, target: targets[item]})
+        links = (
+            (row.instance.pk, targets[item])
             for row in rows
             for item in sorted(row.values[self.column_name], key=str)
-        ]
-        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        )
+        insert_rows(through, [source, target], links)
 
     def target_pks(self, resolver):
         pks = resolver.pks(self.related, self.field)
@@ -357,12 +358,12 @@ class OrderedKeysKind(KeysKind):
     def write_links(self, model, rows, resolver):
         ThemeCommand.objects.filter(theme_id__in=[row.instance.pk for row in rows]).delete()
         command_pks = resolver.pks(Command, "code")
-        links = [
-            ThemeCommand(theme_id=row.instance.pk, command_id=command_pks[code], position=position)
+        links = (
+            (row.instance.pk, command_pks[code], position)
             for row in rows
             for position, code in enumerate(row.values[self.column_name], start=1)
-        ]
-        ThemeCommand.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        )
+        insert_rows(ThemeCommand, ["theme_id", "command_id", "position"], links)
 
 
 class EditionsKind(KeysKind):
@@ -384,22 +385,26 @@ class EditionsKind(KeysKind):
                     new_links.append(edition_snapshot(row, pair[1]))
         stale = [link.pk for pair, link in existing.items() if pair not in wanted]
         ThemeEdition.objects.filter(pk__in=stale).delete()
-        ThemeEdition.objects.bulk_create(new_links, batch_size=BATCH_SIZE)
+        insert_rows(ThemeEdition, SNAPSHOT_FIELDS, new_links)
+
+
+SNAPSHOT_FIELDS = ["theme_id", "edition_id", "title", "description", "commands", "paragraph"]
 
 
 def edition_snapshot(row, edition_id, paragraph=""):
-    """A theme as an edition gives it: its title, text and commands as the import leaves them."""
+    """A theme as an edition gives it (``SNAPSHOT_FIELDS``): its title, text and commands as
+    the import leaves them."""
     theme = row.instance
     commands = row.values.get("commands")
     if commands is None:
         commands = () if row.action == "created" else OrderedKeysKind().current(theme)
-    return ThemeEdition(
-        theme_id=theme.pk,
-        edition_id=edition_id,
-        title=theme.title,
-        description=theme.description,
-        commands=SEPARATOR.join(commands),
-        paragraph=paragraph,
+    return (
+        theme.pk,
+        edition_id,
+        theme.title,
+        theme.description,
+        SEPARATOR.join(commands),
+        paragraph,
     )
 
 

@@ -256,7 +256,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ThemeEdition.objects, "bulk_create", broken)
+    monkeypatch.setattr("registry.services.imports.applying.record_history", broken)
     with pytest.raises(RuntimeError), transaction.atomic():
         apply(result)
     assert snapshot() == before

@@ -10,8 +10,9 @@ showed is what is written.
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from registry.columns import BATCH_SIZE, edition_snapshot
+from registry.columns import SNAPSHOT_FIELDS, edition_snapshot
 from registry.models import Edition, ImportChange, ImportRun, Theme, ThemeEdition
+from registry.services.bulk import insert_records, insert_rows, update_rows
 from registry.services.history import record_history
 from registry.services.imports import planning
 from registry.services.imports.planning import Resolver
@@ -42,8 +43,19 @@ def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
             # After the plans before it: an annex text's own edition plan may have made it.
             edition = _edition(plan.edition)
         changes.extend(_apply(plan, edition, run))
-    ImportChange.objects.bulk_create(
-        [ImportChange(run=run, **change) for change in changes], batch_size=BATCH_SIZE
+    insert_rows(
+        ImportChange,
+        ["run_id", "model", "record_key", "action", "changes"],
+        (
+            (
+                run.pk,
+                change["model"],
+                change["record_key"][:500],
+                change["action"],
+                change["changes"],
+            )
+            for change in changes
+        ),
     )
     # The counts are those of the records the user brought in (for an annex text: the themes);
     # partners and sections that it created as well are in the change log.
@@ -104,11 +116,11 @@ def _create(plan, resolver):
     for row in rows:
         _resolve(plan, row, names, resolver)
         parents[id(row)] = _detach_unsaved_parents(plan, row.instance)
-    plan.model.objects.bulk_create([row.instance for row in rows], batch_size=BATCH_SIZE)
+    insert_records(plan.model, [row.instance for row in rows])
     reattached = [row.instance for row in rows if _reattach(row.instance, parents[id(row)])]
     if reattached:
         fields = sorted({name for row in rows for name in parents[id(row)]})
-        plan.model.objects.bulk_update(reattached, fields, batch_size=BATCH_SIZE)
+        _save_fields(plan.model, reattached, fields)
 
 
 def _detach_unsaved_parents(plan, record):
@@ -144,9 +156,17 @@ def _update(plan, resolver):
         fields.add("version")
     if fields:
         _make_room(plan, rows, fields)
-        plan.model.objects.bulk_update(
-            [row.instance for row in rows], sorted(fields), batch_size=BATCH_SIZE
-        )
+        _save_fields(plan.model, [row.instance for row in rows], sorted(fields))
+
+
+def _save_fields(model, records, names):
+    """Write these fields of these saved records."""
+    attnames = [model._meta.get_field(name).attname for name in names]
+    update_rows(
+        model,
+        attnames,
+        ((*(getattr(record, name) for name in attnames), record.pk) for record in records),
+    )
 
 
 def _make_room(plan, rows, fields):
@@ -171,10 +191,8 @@ def _make_room(plan, rows, fields):
     for record, _values in originals:
         for field in text_fields:
             setattr(record, field.attname, f"~{record.pk}")
-    plan.model.objects.bulk_update(
-        [record for record, _values in originals],
-        [field.name for field in text_fields],
-        batch_size=BATCH_SIZE,
+    _save_fields(
+        plan.model, [record for record, _values in originals], [f.name for f in text_fields]
     )
     for record, values in originals:
         for name, value in values.items():
@@ -194,9 +212,10 @@ def _record_edition(plan, edition):
     """Every theme in the file appears in this edition, with the text the file gives it."""
     ids = [row.instance.pk for row in plan.rows]
     ThemeEdition.objects.filter(theme_id__in=ids, edition=edition).delete()
-    ThemeEdition.objects.bulk_create(
-        [edition_snapshot(row, edition.pk, plan.paragraphs.get(row.key, "")) for row in plan.rows],
-        batch_size=BATCH_SIZE,
+    insert_rows(
+        ThemeEdition,
+        SNAPSHOT_FIELDS,
+        (edition_snapshot(row, edition.pk, plan.paragraphs.get(row.key, "")) for row in plan.rows),
     )
 
 
@@ -204,7 +223,7 @@ def _archive_missing(plan):
     for instance in plan.missing:
         instance.is_archived = True
     themes_raise_version(plan.missing)
-    Theme.objects.bulk_update(plan.missing, ["is_archived", "version"], batch_size=BATCH_SIZE)
+    _save_fields(Theme, plan.missing, ["is_archived", "version"])
     return plan.missing
 
 
