@@ -47,7 +47,7 @@ from registry.models import (
     ThemeCommand,
     ThemeEdition,
 )
-from registry.services.bulk import insert_rows
+from registry.services import bulk
 
 SEPARATOR = "|"
 EMPTY = "—"
@@ -323,7 +323,7 @@ class KeysKind(KeyKind):
             for row in rows
             for item in sorted(row.values[self.column_name], key=str)
         )
-        insert_rows(through, [source, target], links)
+        bulk.insert_rows(through, [source, target], links)
 
     def target_pks(self, resolver):
         pks = resolver.pks(self.related, self.field)
@@ -363,7 +363,7 @@ class OrderedKeysKind(KeysKind):
             for row in rows
             for position, code in enumerate(row.values[self.column_name], start=1)
         )
-        insert_rows(ThemeCommand, ["theme_id", "command_id", "position"], links)
+        bulk.insert_rows(ThemeCommand, ["theme_id", "command_id", "position"], links)
 
 
 class EditionsKind(KeysKind):
@@ -385,7 +385,7 @@ class EditionsKind(KeysKind):
                     new_links.append(edition_snapshot(row, pair[1]))
         stale = [link.pk for pair, link in existing.items() if pair not in wanted]
         ThemeEdition.objects.filter(pk__in=stale).delete()
-        insert_rows(ThemeEdition, SNAPSHOT_FIELDS, new_links)
+        bulk.insert_rows(ThemeEdition, SNAPSHOT_FIELDS, new_links)
 
 
 SNAPSHOT_FIELDS = ["theme_id", "edition_id", "title", "description", "commands", "paragraph"]

@@ -31,3 +31,36 @@ def parsed_annex(annex_text):
     from registry.annex.parser import parse_annex
 
     return parse_annex(annex_text)
+
+
+# The annex data for transactional tests, kept across Django's flushes ----------------------
+
+
+@pytest.fixture(scope="module")
+def annex_tables(django_db_blocker):
+    """A copy of the annex data, taken before the module's first test; put back after its last.
+
+    A transactional test (``django_db(transaction=True)``) runs without a test transaction, and
+    Django empties every table after it, so later tests would find no annex data.
+    """
+    from django.core.management import call_command
+
+    from tests.registry_tables import copy_tables, restore_tables, tables_are_empty
+
+    with django_db_blocker.unblock():
+        if tables_are_empty():  # an earlier transactional test emptied the database
+            call_command("loaddata", ANNEX_FIXTURE, verbosity=0)
+        tables = copy_tables()
+    yield tables
+    with django_db_blocker.unblock():
+        if tables_are_empty():
+            restore_tables(tables)
+
+
+@pytest.fixture
+def annex_data(transactional_db, annex_tables):
+    """The annex data in the database for this transactional test (the last flush removed it)."""
+    from tests.registry_tables import restore_tables, tables_are_empty
+
+    if tables_are_empty():
+        restore_tables(annex_tables)

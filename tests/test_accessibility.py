@@ -10,7 +10,8 @@ reflow at 320 pixels are checked by the tests below.
 The live server makes these tests transactional: Django empties the database after each of
 them. The annex data that ``tests/conftest.py`` loads for the session is therefore copied once
 before the first of these tests, put back before each test that finds the tables empty, and put
-back after the last one, so that tests running later still find it. As emptying and refilling
+back after the last one, so that tests running later still find it (the fixtures
+``annex_tables`` and ``annex_data`` in ``tests/conftest.py``). As emptying and refilling
 take a moment each (most on PostgreSQL), the page checks are few tests that each visit many
 pages and report every violation they find, page by page.
 """
@@ -21,13 +22,7 @@ import shutil
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, transaction
 from django.urls import reverse
-
-from tests.conftest import ANNEX_FIXTURE
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,59 +44,12 @@ pytestmark = [
         reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (as .ci/run does)",
     ),
     pytest.mark.django_db(transaction=True),
+    # The annex data, put back after the live server's flushes (tests/conftest.py).
+    pytest.mark.usefixtures("annex_data"),
 ]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
-
-
-# The annex data, kept across the live server's flushes ------------------------------------
-
-
-def registry_models():
-    """The registry's tables, the automatic many-to-many tables included."""
-    return list(apps.get_app_config("registry").get_models(include_auto_created=True))
-
-
-def copy_tables():
-    return {
-        model: list(model._base_manager.order_by("pk").values(*fields(model)))
-        for model in registry_models()
-    }
-
-
-def fields(model):
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def restore_tables(tables):
-    """Put the copied rows back (foreign keys are checked when the transaction commits)."""
-    with transaction.atomic():
-        for model, rows in tables.items():
-            model._base_manager.bulk_create([model(**row) for row in rows])
-        statements = connection.ops.sequence_reset_sql(no_style(), list(tables))
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-
-def tables_are_empty():
-    from registry.models import Theme
-
-    return not Theme.objects.exists()
-
-
-@pytest.fixture(scope="module")
-def annex_tables(django_db_blocker):
-    """A copy of the annex data, taken before the first test here; put back after the last."""
-    with django_db_blocker.unblock():
-        if tables_are_empty():  # an earlier transactional test emptied the database
-            call_command("loaddata", ANNEX_FIXTURE, verbosity=0)
-        tables = copy_tables()
-    yield tables
-    with django_db_blocker.unblock():
-        if tables_are_empty():
-            restore_tables(tables)
 
 
 @pytest.fixture(scope="module")
@@ -142,13 +90,6 @@ def paths(annex_tables, django_db_blocker, live_server):
             "accessibility statement": reverse("registry:accessibility"),
         }
     return {name: live_server.url + path for name, path in paths.items()}
-
-
-@pytest.fixture(autouse=True)
-def annex_data(transactional_db, annex_tables):
-    """The annex data in the database for this test (the previous test's flush removed it)."""
-    if tables_are_empty():
-        restore_tables(annex_tables)
 
 
 # The browser -------------------------------------------------------------------------------

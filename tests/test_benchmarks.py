@@ -14,7 +14,11 @@ TABLE_LINES = [
     "baseline: dry run",
     "baseline: import",
     "baseline: dry run + import",
+    "tuned baseline: dry run",
+    "tuned baseline: import",
+    "tuned baseline: dry run + import",
     "speed-up: baseline: import / ours: preview + confirm",
+    "speed-up: tuned baseline: import / ours: preview + confirm",
 ]
 
 
@@ -34,5 +38,5 @@ def test_benchmark_runs_and_its_checks_pass():
     for line in TABLE_LINES:
         assert any(printed.startswith(line) for printed in output.splitlines()), line
     assert "FAILED" not in output
-    assert output.count("check: ") == 8
+    assert output.count("check: ") == 9
     assert output.rstrip().endswith("all checks passed")

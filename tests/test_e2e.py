@@ -1,9 +1,9 @@
 """The whole flow in a real browser, against a live server: staff edit, bring in an annual
 update, and the public sees, filters and downloads the result.
 
-Headless Debian Chromium through Playwright, with the live-server and annex-data fixtures of
-the accessibility tests (the live server empties the database after each test; those fixtures
-put the annex back).
+Headless Debian Chromium through Playwright, with the browser fixtures of the accessibility
+tests and the annex-data fixtures of tests/conftest.py (the live server empties the database
+after each test; those fixtures put the annex back).
 """
 
 from django.contrib.auth.models import User
@@ -13,10 +13,8 @@ from tests import test_accessibility as browser_tests
 from tests.conftest import ANNEX_TEXT
 
 # The browser, the live server's annex data and the skip on machines without Chromium: the
-# same as the accessibility tests.
+# same as the accessibility tests (whose marks use the annex_data fixture of tests/conftest.py).
 pytestmark = browser_tests.pytestmark
-annex_tables = browser_tests.annex_tables
-annex_data = browser_tests.annex_data
 browser = browser_tests.browser
 browser_context = browser_tests.browser_context
 page = browser_tests.page

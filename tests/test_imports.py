@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core import serializers
-from django.db import transaction
 
 from registry.models import (
     Agreement,
@@ -245,22 +244,6 @@ def test_missing_required_and_unknown_columns_are_errors():
     messages = [str(error) for error in plan("themes", rows, headers).errors]
     assert any("kleur" in message for message in messages)
     assert any("description" in message for message in messages)
-
-
-def test_a_failure_while_writing_leaves_nothing_behind(monkeypatch):
-    before = snapshot()
-    rows, headers = exported("themes")
-    rows.append({**rows[0], "title": "Nieuw thema", "slug": ""})
-    result = plan("themes", rows, headers, edition=2017)
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr("registry.services.imports.applying.record_history", broken)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        apply(result)
-    assert snapshot() == before
-    assert ImportRun.objects.count() == 0
 
 
 def test_a_file_may_refer_to_its_own_records():

@@ -4,10 +4,13 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.text import slugify
 
+from registry.filters import DEFENCE_WIDE
 from registry.models import Agreement, Command, Partner, Section, Theme
 from registry.services.themes import theme_set_commands
 from registry.tabular import read_table
@@ -196,6 +199,78 @@ def test_internal_records_never_appear(client):
     download = client.get(reverse("registry:theme_download", args=["csv"]) + "?section=deu")
     assert "Medegebruik JSS" not in download.content.decode("utf-8-sig")
     assert "Medegebruik JSS" not in client.get("/partners/DEU/").content.decode()
+
+
+def new_theme(section_key, title, *, is_internal, partners=(), commands=()):
+    theme = Theme.objects.create(
+        section=Section.objects.get(key=section_key),
+        title=title,
+        slug=slugify(title),
+        description=f"{title}: tekst.",
+        position=0,  # first in its section, so within every shortened list of the section
+        is_internal=is_internal,
+    )
+    theme.partners.set(Partner.objects.filter(code__in=partners))
+    theme_set_commands(theme=theme, commands=list(Command.objects.filter(code__in=commands)))
+    return theme
+
+
+def test_internal_themes_are_not_among_the_other_themes_on_a_theme_page(client):
+    new_theme("deu", "Intern overleg", is_internal=True)
+    new_theme("deu", "Openbaar overleg", is_internal=False)
+    response = client.get(Theme.objects.get_by_natural_key("deu", "Cyber").get_absolute_url())
+    others = [theme.title for theme in response.context["siblings"]]
+    assert "Openbaar overleg" in others
+    assert "Intern overleg" not in others
+    assert "Intern overleg" not in response.content.decode()
+
+
+def overview_figures(client):
+    """The matrix of the overview: (partner, command or DEFENCE_WIDE) to the number shown."""
+    cache.clear()  # the figures are cached by the newest history ids, which a rollback reuses
+    figures = {}
+    for row in client.get(reverse("registry:overview")).context["rows"]:
+        for cell in row["cells"]:
+            figures[(row["partner"].code, cell["command"].code)] = cell["count"]
+        figures[(row["partner"].code, DEFENCE_WIDE)] = row["defence_wide"]
+    return figures
+
+
+def test_internal_themes_are_not_counted_in_the_overview_matrix(client):
+    before = overview_figures(client)
+    assert before[("DEU", "CLAS")] > 0
+    new_theme("deu", "Intern A", is_internal=True, partners=["DEU"], commands=["CLAS"])
+    new_theme("nato", "Intern B", is_internal=True, partners=["NATO"])  # defence-wide
+    new_theme("nato", "Intern C", is_internal=True, partners=["JOR"], commands=["CZSK", "DCC"])
+    assert overview_figures(client) == before
+    # The same themes made public are counted: the figures above could have changed.
+    Theme.objects.filter(title__startswith="Intern ").update(is_internal=False)
+    after = overview_figures(client)
+    assert after[("DEU", "CLAS")] == before[("DEU", "CLAS")] + 1
+    assert after[("NATO", DEFENCE_WIDE)] == before[("NATO", DEFENCE_WIDE)] + 1
+    assert after[("JOR", "DCC")] == before.get(("JOR", "DCC"), 0) + 1
+
+
+def test_the_agreement_kind_filter_leaves_out_internal_agreements(client):
+    def with_mou():
+        return titles(client.get(f"{LIST}?agreement=mou"))
+
+    before = with_mou()
+    assert "Cyber (deu)" not in before
+    assert "Cyber (fra)" not in before
+    for section, is_internal in (("deu", True), ("fra", False)):
+        agreement = Agreement.objects.create(
+            slug=f"mou-cyber-{section}",
+            kind="mou",
+            title=f"MoU cyber {section}",
+            status="signed",
+            is_internal=is_internal,
+        )
+        agreement.themes.add(Theme.objects.get_by_natural_key(section, "Cyber"))
+    after = with_mou()
+    assert "Cyber (fra)" in after
+    assert "Cyber (deu)" not in after
+    assert len(after) == len(before) + 1
 
 
 def test_archived_themes_only_on_request(client):

@@ -54,10 +54,19 @@ def _copy_rows(model, fields, rows, prepared):
         columns=", ".join(quote(field.column) for field in fields),
     )
     started, count = time.monotonic(), 0
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row if prepared is None else _prepare(prepared, row))
-            count += 1
+
+    def copy_all(sql, params, many, context):
+        nonlocal count
+        connection.validate_no_broken_transaction()
+        # As Django's own execute: psycopg's errors become Django's (an IntegrityError).
+        with connection.wrap_database_errors, context["cursor"].cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row if prepared is None else _prepare(prepared, row))
+                count += 1
+
+    with connection.cursor() as cursor:
+        # Through Django's wrappers, so that ``connection.execute_wrapper`` sees the COPY too.
+        cursor._execute_with_wrappers(statement, None, False, copy_all)
     if connection.queries_logged:
         # Django logs what goes through its cursor; COPY goes to psycopg's directly.
         connection.queries_log.append(

@@ -18,7 +18,8 @@ from django.db import connection
 from django.db.models import Max
 
 from registry.models import Theme, ThemeCommand
-from registry.services.bulk import batched, insert_rows
+from registry.services import bulk
+from registry.services.bulk import batched
 
 SEPARATOR = "|"
 HISTORY_FIELDS = [
@@ -61,7 +62,7 @@ def record_history(model, changes, *, date, user_id=None, reason="", run_id=None
                 *extra,
             )
         )
-    insert_rows(historical, names, rows)
+    bulk.insert_rows(historical, names, rows)
     _copy_relations(model, historical, start=start, date=date, reason=reason)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from registry.columns import SNAPSHOT_FIELDS, edition_snapshot
 from registry.models import Edition, ImportChange, ImportRun, Theme, ThemeEdition
-from registry.services.bulk import insert_records, insert_rows, update_rows
+from registry.services import bulk
 from registry.services.history import record_history
 from registry.services.imports import planning
 from registry.services.imports.planning import Resolver
@@ -43,7 +43,7 @@ def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
             # After the plans before it: an annex text's own edition plan may have made it.
             edition = _edition(plan.edition)
         changes.extend(_apply(plan, edition, run))
-    insert_rows(
+    bulk.insert_rows(
         ImportChange,
         ["run_id", "model", "record_key", "action", "changes"],
         (
@@ -116,7 +116,7 @@ def _create(plan, resolver):
     for row in rows:
         _resolve(plan, row, names, resolver)
         parents[id(row)] = _detach_unsaved_parents(plan, row.instance)
-    insert_records(plan.model, [row.instance for row in rows])
+    bulk.insert_records(plan.model, [row.instance for row in rows])
     reattached = [row.instance for row in rows if _reattach(row.instance, parents[id(row)])]
     if reattached:
         fields = sorted({name for row in rows for name in parents[id(row)]})
@@ -162,7 +162,7 @@ def _update(plan, resolver):
 def _save_fields(model, records, names):
     """Write these fields of these saved records."""
     attnames = [model._meta.get_field(name).attname for name in names]
-    update_rows(
+    bulk.update_rows(
         model,
         attnames,
         ((*(getattr(record, name) for name in attnames), record.pk) for record in records),
@@ -212,7 +212,7 @@ def _record_edition(plan, edition):
     """Every theme in the file appears in this edition, with the text the file gives it."""
     ids = [row.instance.pk for row in plan.rows]
     ThemeEdition.objects.filter(theme_id__in=ids, edition=edition).delete()
-    insert_rows(
+    bulk.insert_rows(
         ThemeEdition,
         SNAPSHOT_FIELDS,
         (edition_snapshot(row, edition.pk, plan.paragraphs.get(row.key, "")) for row in plan.rows),
