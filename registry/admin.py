@@ -35,6 +35,7 @@ from registry.services.themes import (
     check_theme_version,
     theme_set_commands,
     theme_snapshot_token,
+    themes_raise_version,
 )
 
 admin.site.site_header = _("Defence cooperation registry")
@@ -218,7 +219,8 @@ class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version = (form.cleaned_data.get("opened_version") or obj.version) + 1
+            # The form's check locked the row and took its version; this save raises it.
+            themes_raise_version([obj])
         super().save_model(request, obj, form, change)
 
     history_list_display = ["history_change_reason", "import_run", "command_codes"]

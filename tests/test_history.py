@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from registry.models import ImportRun, Partner, Theme
+from tests.admin_forms import form_data
 from tests.conftest import ANNEX_TEXT
-from tests.test_concurrency import form_data
 
 pytestmark = pytest.mark.django_db
 
