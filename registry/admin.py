@@ -12,8 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin_history import HistoryAdmin, VersionForm, historical_record
 from registry.admin_imports import ImportExportMixin
 from registry.annex.renderer import RENDERERS
 from registry.filters import DEFENCE_WIDE as DEFENCE_WIDE_CODE
@@ -31,6 +31,7 @@ from registry.models import (
 )
 from registry.services.editions import compare_editions
 from registry.services.render import edition_document
+from registry.services.revisions import COMMAND_SEPARATOR
 from registry.services.themes import (
     check_theme_version,
     theme_set_commands,
@@ -107,7 +108,7 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return groups
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(VersionForm):
     commands_in_order = forms.ModelMultipleChoiceField(
         label=_("Commands"),
         queryset=Command.objects.all(),
@@ -139,11 +140,20 @@ class ThemeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["commands_in_order"] = [c.pk for c in self.instance.ordered_commands()]
+            self.initial["commands_in_order"] = [c.pk for c in self.opened_commands()]
             # From the database, not the instance: reverting shows an older version on purpose.
             stored = Theme.objects.get(pk=self.instance.pk)
             self.initial["opened_version"] = stored.version
             self.initial["opened_values"] = theme_snapshot_token(stored)
+
+    def opened_commands(self):
+        """The theme's commands in order; for a version being restored, that version's."""
+        record = historical_record(self.instance)
+        if record is None:
+            return self.instance.ordered_commands()
+        codes = [code for code in record.command_codes.split(COMMAND_SEPARATOR) if code]
+        by_code = Command.objects.in_bulk(codes, field_name="code")
+        return [by_code[code] for code in codes if code in by_code]
 
     def clean(self):
         cleaned = super().clean()
@@ -161,7 +171,7 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ThemeAdmin(ImportExportMixin, HistoryAdmin):
     import_kind = "themes"
     list_display = [
         "title",
@@ -223,17 +233,8 @@ class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
             themes_raise_version([obj])
         super().save_model(request, obj, form, change)
 
-    history_list_display = ["history_change_reason", "import_run", "command_codes"]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        commands = form.cleaned_data["commands_in_order"]
-        theme_set_commands(theme=form.instance, commands=commands)
-        # The historical record was written when the theme was saved, before its commands.
-        latest = form.instance.history.order_by("-history_id").first()
-        if latest is not None:
-            latest.command_codes = "|".join(command.code for command in commands)
-            latest.save(update_fields=["command_codes"])
+    def save_links(self, request, form, change):
+        theme_set_commands(theme=form.instance, commands=form.cleaned_data["commands_in_order"])
 
     @admin.display(description=_("editions"))
     def edition_list(self, theme):
@@ -275,7 +276,7 @@ class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ImportExportMixin, HistoryAdmin):
     import_kind = "agreements"
     list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
     list_filter = [
@@ -345,7 +346,7 @@ class CountedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(ImportExportMixin, CountedAdmin, HistoryAdmin):
     import_kind = "partners"
     list_display = ["code", "name_nl", "name_en", "kind", "theme_count"]
     list_filter = ["kind"]
@@ -363,7 +364,7 @@ class PartnerAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Command)
-class CommandAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
+class CommandAdmin(ImportExportMixin, CountedAdmin, HistoryAdmin):
     import_kind = "commands"
     list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
     list_select_related = ["parent"]
@@ -374,7 +375,7 @@ class CommandAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ImportExportMixin, CountedAdmin, SimpleHistoryAdmin):
+class SectionAdmin(ImportExportMixin, CountedAdmin, HistoryAdmin):
     import_kind = "sections"
     list_display = ["position", "heading", "key", "theme_count"]
     list_display_links = ["heading"]

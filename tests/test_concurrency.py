@@ -1,22 +1,35 @@
 """No lost updates: a theme saved from an older version, or from a form that does not say which
 version it was opened from, is refused with the reason, whatever came in between: another
-editor's save, an import."""
+editor's save, a revert, an import."""
 
 import pytest
 from django.core import signing
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from registry.models import Theme
 from registry.services import themes as theme_service
+from tests import test_accessibility as browser_tests
 from tests.admin_forms import form_data, logged_in
 from tests.conftest import ANNEX_TEXT
 
 pytestmark = pytest.mark.django_db
 
+# The accessibility tests' copy of the annex, for a test outside the test's own transaction.
+annex_tables = browser_tests.annex_tables
+
 CONFLICT = "Iemand anders heeft dit thema opgeslagen nadat u het opende"
 NO_VERSION = "Dit formulier vermeldt niet van welke versie van het thema het uitging"
 NOT_SAVED = "Uw wijzigingen zijn niet opgeslagen."
+
+
+@pytest.fixture
+def committed_annex(transactional_db, annex_tables):
+    """The annex in a database without the test's transaction around it (see the accessibility
+    tests, whose copy of the annex this shares)."""
+    if browser_tests.tables_are_empty():
+        browser_tests.restore_tables(annex_tables)
 
 
 def cyber():
@@ -25,6 +38,10 @@ def cyber():
 
 def change_url(theme):
     return reverse("admin:registry_theme_change", args=[theme.pk])
+
+
+def revert_url(theme, version):
+    return reverse("admin:registry_theme_simple_history", args=[theme.pk, version.history_id])
 
 
 def errors(response):
@@ -107,6 +124,55 @@ def test_a_save_with_a_made_up_version_is_refused_as_stale():
     assert theme.description != "Verzonnen."
 
 
+def test_a_revert_after_opening_counts_as_a_change():
+    opener, reverter = logged_in("eerste"), logged_in("tweede")
+    theme = cyber()
+    url = change_url(theme)
+    original = theme.description
+    saved(reverter, url, form_data(reverter.get(url)))  # the version to go back to, complete
+    start = theme.history.order_by("-history_id").first()
+    saved(reverter, url, form_data(reverter.get(url), description="Fout ingevoerd."))
+
+    page = opener.get(url)
+    revert = revert_url(theme, start)
+    saved(reverter, revert, form_data(reverter.get(revert)))
+    message = errors(opener.post(url, form_data(page, target_year="2021")))
+    assert message.startswith(f"{CONFLICT} (versie 3, nu 4).")
+    assert "<del>Fout ingevoerd.</del>" in message
+    theme.refresh_from_db()
+    assert (theme.description, theme.target_year, theme.version) == (original, None, 4)
+
+
+def test_a_revert_from_an_older_version_of_the_page_is_refused():
+    reverter, editor = logged_in("eerste"), logged_in("tweede")
+    theme = cyber()
+    url = change_url(theme)
+    saved(editor, url, form_data(editor.get(url)))
+    start = theme.history.order_by("-history_id").first()
+    revert = revert_url(theme, start)
+    revert_page = reverter.get(revert)
+    saved(editor, url, form_data(editor.get(url), description="Later opgeslagen."))
+    message = errors(reverter.post(revert, form_data(revert_page)))
+    assert message.startswith(f"{CONFLICT} (versie 2, nu 3).")
+    theme.refresh_from_db()
+    assert (theme.description, theme.version) == ("Later opgeslagen.", 3)
+
+
+def test_a_revert_without_the_version_fields_is_refused():
+    client = logged_in("redacteur")
+    theme = cyber()
+    url = change_url(theme)
+    saved(client, url, form_data(client.get(url)))
+    start = theme.history.order_by("-history_id").first()
+    saved(client, url, form_data(client.get(url), description="Later opgeslagen."))
+    revert = revert_url(theme, start)
+    data = form_data(client.get(revert))
+    del data["opened_version"]
+    assert errors(client.post(revert, data)).startswith(NO_VERSION)
+    theme.refresh_from_db()
+    assert theme.description == "Later opgeslagen."
+
+
 def test_an_import_after_opening_also_counts_as_a_change(tmp_path):
     client = logged_in("redacteur")
     theme = cyber()
@@ -123,7 +189,7 @@ def test_an_import_after_opening_also_counts_as_a_change(tmp_path):
     assert theme.target_year is None
 
 
-def test_every_save_raises_the_version_through_the_one_service(monkeypatch):
+def test_every_save_and_revert_raises_the_version_through_the_one_service(monkeypatch):
     raised = []
     original = theme_service.themes_raise_version
 
@@ -137,7 +203,56 @@ def test_every_save_raises_the_version_through_the_one_service(monkeypatch):
     theme = cyber()
     url = change_url(theme)
     saved(client, url, form_data(client.get(url)))
+    start = theme.history.order_by("-history_id").first()
     saved(client, url, form_data(client.get(url), description="Nog een keer."))
-    assert raised == [theme.pk] * 2
+    revert = revert_url(theme, start)
+    saved(client, revert, form_data(client.get(revert)))
+    assert raised == [theme.pk] * 3
     theme.refresh_from_db()
-    assert theme.version == 3
+    assert theme.version == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_check_runs_in_the_request_transaction_for_a_save_and_a_revert(
+    monkeypatch, committed_annex
+):
+    """Outside the test's own transaction, as in production: the row lock needs one."""
+    checked = []
+    original = theme_service.check_theme_version
+
+    def in_transaction(theme, version, token):
+        checked.append(connection.in_atomic_block)
+        original(theme, version, token)
+
+    monkeypatch.setattr("registry.admin.check_theme_version", in_transaction)
+    client = logged_in("redacteur")
+    theme = cyber()
+    url = change_url(theme)
+    saved(client, url, form_data(client.get(url)))
+    start = theme.history.order_by("-history_id").first()
+    saved(client, url, form_data(client.get(url), description="Fout ingevoerd."))
+    revert = revert_url(theme, start)
+    saved(client, revert, form_data(client.get(revert)))
+    # The forms are also built, without a check, when the pages are opened.
+    assert checked == [True, True, True]
+    theme.refresh_from_db()
+    assert theme.description != "Fout ingevoerd."
+
+
+@pytest.mark.skipif(not connection.features.has_select_for_update, reason="SQLite has no row locks")
+def test_a_save_and_a_revert_lock_the_theme_row_before_checking():
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in("redacteur")
+    theme = cyber()
+    url = change_url(theme)
+    saved(client, url, form_data(client.get(url)))
+    start = theme.history.order_by("-history_id").first()
+    revert = revert_url(theme, start)
+    for target in (url, revert):
+        data = form_data(client.get(target), description="Vergrendeld.")
+        with CaptureQueriesContext(connection) as queries:
+            saved(client, target, data)
+        locks = [q["sql"] for q in queries if q["sql"].endswith("FOR UPDATE")]
+        assert len(locks) == 1, target
+        assert 'FROM "registry_theme"' in locks[0]
