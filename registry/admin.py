@@ -227,6 +227,21 @@ class ThemeAdmin(ImportExportMixin, HistoryAdmin):
         (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Without the version fields for those who only read: they have nothing to save."""
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        hidden = {"opened_version", "opened_values"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in self.fieldsets
+        ]
+
+    @admin.display(description=_("Commands"))
+    def commands_in_order(self, theme):
+        """The commands as those who only read see them (editors get the form's field)."""
+        return self.commands_display(theme)
+
     def save_model(self, request, obj, form, change):
         if change:
             # The form's check locked the row and took its version; this save raises it.

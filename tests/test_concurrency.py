@@ -2,6 +2,8 @@
 version it was opened from, is refused with the reason, whatever came in between: another
 editor's save, a revert, an import."""
 
+import re
+
 import pytest
 from django.core import signing
 from django.core.management import call_command
@@ -48,6 +50,10 @@ def errors(response):
     """The form's errors as the page shows them above the fields."""
     assert response.status_code == 200, "the save was accepted"
     return " ".join(response.context["adminform"].form.non_field_errors())
+
+
+def html(response):
+    return response.content.decode()
 
 
 def saved(client, url, data):
@@ -256,3 +262,16 @@ def test_a_save_and_a_revert_lock_the_theme_row_before_checking():
         locks = [q["sql"] for q in queries if q["sql"].endswith("FOR UPDATE")]
         assert len(locks) == 1, target
         assert 'FROM "registry_theme"' in locks[0]
+
+
+def test_a_reader_sees_a_theme_with_its_commands_and_without_the_version_fields():
+    from registry.roles import READERS
+
+    reader = logged_in("lezer", role=READERS)
+    page = reader.get(change_url(cyber()))
+    fieldsets = page.context["adminform"].fieldsets
+    fields = [name for _title, options in fieldsets for name in options["fields"]]
+    assert "opened_version" not in fields
+    assert "opened_values" not in fields
+    shown = re.search(r'<label>Commando’s:</label>\s*<div class="readonly">(.*?)</div>', html(page))
+    assert shown.group(1) == "DCC"
