@@ -63,6 +63,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_form_template = "admin/registry/history/revert_form.html"
     history_list_per_page = 50
 
+    class Media:
+        # Names and wrapping for the autocomplete fields of the change and revert forms.
+        css = {"all": ["registry/autocomplete.css"]}
+        js = ["registry/autocomplete.js"]
+
     # One historical record per save -----------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
