@@ -12,8 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin_history import HistoryAdmin, VersionForm, historical_record
 from registry.admin_imports import (
     ImportPreviewAdminMixin,
     describe_logged_change,
@@ -36,11 +36,13 @@ from registry.models import (
     ThemeCommand,
 )
 from registry.services.editions import compare_editions
+from registry.services.history import SEPARATOR as COMMAND_SEPARATOR
 from registry.services.render import edition_document
 from registry.services.themes import (
     check_theme_version,
     theme_set_commands,
     theme_snapshot_token,
+    themes_raise_version,
 )
 
 admin.site.site_header = _("Defence cooperation registry")
@@ -113,7 +115,7 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
         return groups
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(VersionForm):
     commands_in_order = forms.ModelMultipleChoiceField(
         label=_("Commands"),
         queryset=Command.objects.all(),
@@ -145,11 +147,20 @@ class ThemeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["commands_in_order"] = [c.pk for c in self.instance.ordered_commands()]
+            self.initial["commands_in_order"] = [c.pk for c in self.opened_commands()]
             # From the database, not the instance: reverting shows an older version on purpose.
             stored = Theme.objects.get(pk=self.instance.pk)
             self.initial["opened_version"] = stored.version
             self.initial["opened_values"] = theme_snapshot_token(stored)
+
+    def opened_commands(self):
+        """The theme's commands in order; for a version being restored, that version's."""
+        record = historical_record(self.instance)
+        if record is None:
+            return self.instance.ordered_commands()
+        codes = [code for code in record.command_codes.split(COMMAND_SEPARATOR) if code]
+        by_code = Command.objects.in_bulk(codes, field_name="code")
+        return [by_code[code] for code in codes if code in by_code]
 
     def clean(self):
         cleaned = super().clean()
@@ -167,7 +178,7 @@ class ThemeForm(forms.ModelForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportPreviewAdminMixin, SimpleHistoryAdmin):
+class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
     import_kind = "themes"
     list_display = [
         "title",
@@ -223,22 +234,29 @@ class ThemeAdmin(ImportPreviewAdminMixin, SimpleHistoryAdmin):
         (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        """Without the version fields for those who only read: they have nothing to save."""
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        hidden = {"opened_version", "opened_values"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in self.fieldsets
+        ]
+
+    @admin.display(description=_("Commands"))
+    def commands_in_order(self, theme):
+        """The commands as those who only read see them (editors get the form's field)."""
+        return self.commands_display(theme)
+
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version = (form.cleaned_data.get("opened_version") or obj.version) + 1
+            # The form's check locked the row and took its version; this save raises it.
+            themes_raise_version([obj])
         super().save_model(request, obj, form, change)
 
-    history_list_display = ["history_change_reason", "import_run", "command_codes"]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        commands = form.cleaned_data["commands_in_order"]
-        theme_set_commands(theme=form.instance, commands=commands)
-        # The historical record was written when the theme was saved, before its commands.
-        latest = form.instance.history.order_by("-history_id").first()
-        if latest is not None:
-            latest.command_codes = "|".join(command.code for command in commands)
-            latest.save(update_fields=["command_codes"])
+    def save_links(self, request, form, change):
+        theme_set_commands(theme=form.instance, commands=form.cleaned_data["commands_in_order"])
 
     @admin.display(description=_("editions"))
     def edition_list(self, theme):
@@ -280,7 +298,7 @@ class ThemeAdmin(ImportPreviewAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ImportPreviewAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ImportPreviewAdminMixin, HistoryAdmin):
     import_kind = "agreements"
     list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
     list_filter = [
@@ -350,7 +368,7 @@ class CountedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
+class PartnerAdmin(ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
     import_kind = "partners"
     list_display = ["code", "name_nl", "name_en", "kind", "theme_count"]
     list_filter = ["kind"]
@@ -368,7 +386,7 @@ class PartnerAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Command)
-class CommandAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
+class CommandAdmin(ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
     import_kind = "commands"
     list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
     list_select_related = ["parent"]
@@ -379,7 +397,7 @@ class CommandAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(ImportPreviewAdminMixin, CountedAdmin, SimpleHistoryAdmin):
+class SectionAdmin(ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
     import_kind = "sections"
     list_display = ["position", "heading", "key", "theme_count"]
     list_display_links = ["heading"]

@@ -34,12 +34,13 @@ HISTORY_FIELDS = [
 def record_history(model, changes, *, date, user_id=None, reason="", run_id=None):
     """Write a historical record for each ``(history_type, record)``: "+", "~" or "-".
 
-    The records must be saved as they are: their values are what the history keeps.
+    The records must be saved as they are: their values are what the history keeps. Returns
+    the id of the last historical record written (the one record, when there is one).
     """
     manager = getattr(model, "history", None)
     changes = list(changes)
     if manager is None or not changes:
-        return
+        return None
     historical = manager.model
     tracked = [field.attname for field in historical.tracked_fields]
     names = [*tracked, *HISTORY_FIELDS]
@@ -56,17 +57,18 @@ def record_history(model, changes, *, date, user_id=None, reason="", run_id=None
                 *(getattr(record, name) for name in tracked),
                 date,
                 user_id,
-                reason,
+                reason or None,
                 history_type,
                 run_id,
                 *extra,
             )
         )
     bulk.insert_rows(historical, names, rows)
-    _copy_relations(model, historical, start=start, date=date, reason=reason)
+    _copy_relations(model, historical, start=start, date=date)
+    return historical.objects.filter(history_id__gt=start).aggregate(last=Max("history_id"))["last"]
 
 
-def _copy_relations(model, historical, *, start, date, reason):
+def _copy_relations(model, historical, *, start, date):
     """The links of each record, copied into its new historical record's own tables."""
     quote = connection.ops.quote_name
     record_column = historical._meta.get_field(model._meta.pk.attname).column
@@ -90,11 +92,16 @@ def _copy_relations(model, historical, *, start, date, reason):
             "INSERT INTO {copies} ({history_column}, {source}, {target}, {id}) "
             "SELECT h.history_id, l.{source}, l.{target}, l.{id} "
             "FROM {links} l JOIN {history} h ON h.{record} = l.{source} "
-            "WHERE h.history_id > %s AND h.history_date = %s AND h.history_change_reason = %s"
+            "WHERE h.history_id > %s AND h.history_date = %s"
         ).format(**names)
         date_value = historical._meta.get_field("history_date").get_db_prep_save(date, connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [start, date_value, reason])
+            cursor.execute(sql, [start, date_value])
+
+
+def theme_command_codes(theme):
+    """The theme's commands in order, as a historical record keeps them: "CZSK|CLAS"."""
+    return _command_codes([theme.pk]).get(theme.pk, "")
 
 
 def _command_codes(theme_ids):

@@ -1,11 +1,15 @@
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from registry.models import Theme, ThemeCommand
+from registry.textdiff import word_diff
 
 SNAPSHOT_SALT = "registry.theme-version"
+LIST_SEPARATOR = "|"
 SNAPSHOT_FIELDS = [
     "title",
     "description",
@@ -56,8 +60,8 @@ def theme_snapshot(theme):
     values = {name: getattr(theme, name) for name in SNAPSHOT_FIELDS}
     values["section"] = theme.section.key
     links = ThemeCommand.objects.filter(theme=theme).order_by("position")
-    values["commands"] = "|".join(links.values_list("command__code", flat=True))
-    values["partners"] = "|".join(sorted(theme.partners.values_list("code", flat=True)))
+    values["commands"] = LIST_SEPARATOR.join(links.values_list("command__code", flat=True))
+    values["partners"] = LIST_SEPARATOR.join(sorted(theme.partners.values_list("code", flat=True)))
     return values
 
 
@@ -66,39 +70,75 @@ def theme_snapshot_token(theme):
 
 
 def check_theme_version(theme, version, token):
-    """Refuse a save based on an older version: say who changed what since it was opened.
+    """Refuse a save that is not based on the current version: say who changed what since.
 
-    Called inside the admin's transaction; the row stays locked until it commits.
+    Called inside the request's transaction: the theme's row stays locked until it commits, so
+    no other save can come in between. A form that does not say which version it was opened
+    from is refused too: the check cannot be left out. On success the theme carries the locked
+    version, for :func:`themes_raise_version` to raise.
     """
     current = Theme.objects.select_for_update().get(pk=theme.pk)
-    if version is None or current.version == version:
-        return
+    opened = _opened_values(token)
+    if version is None or opened is None:
+        raise ValidationError(
+            _(
+                "This form does not say which version of the theme it was opened from, so it "
+                "cannot be checked whether someone else saved the theme in the meantime. Your "
+                "changes have not been saved. Open the theme again and make your changes there."
+            ),
+            code="version_missing",
+        )
+    if current.version != version:
+        raise ValidationError(
+            format_html(
+                _(
+                    "Someone else saved this theme after you opened it (version {yours}, now "
+                    "{current}). Your changes have not been saved. What they changed: "
+                    "{changes}. Check the values below, then save again."
+                ),
+                yours=version,
+                current=current.version,
+                changes=_changes_since(opened, theme_snapshot(current)),
+            ),
+            code="conflict",
+        )
+    theme.version = current.version
+
+
+def _opened_values(token):
+    """The signed snapshot taken when the form was opened, or None when missing or altered."""
     try:
-        opened = signing.loads(token, salt=SNAPSHOT_SALT)
+        return signing.loads(token or "", salt=SNAPSHOT_SALT)
     except signing.BadSignature:
-        opened = {}
-    now = theme_snapshot(Theme.objects.get(pk=theme.pk))
+        return None
+
+
+def _changes_since(opened, now):
     changes = [
-        _("%(field)s: “%(old)s” → “%(new)s”")
-        % {"field": name, "old": _short(opened.get(name)), "new": _short(value)}
+        _change(name, opened.get(name), value)
         for name, value in now.items()
         if opened.get(name) != value
     ]
-    raise ValidationError(
-        _(
-            "Someone else saved this theme after you opened it (version %(yours)s, now "
-            "%(current)s). Your changes have not been saved. What they changed: %(changes)s. "
-            "Check the values below, then save again."
-        )
-        % {
-            "yours": version,
-            "current": current.version,
-            "changes": "; ".join(changes) or _("nothing visible in this form"),
-        },
-        code="conflict",
-    )
+    if not changes:
+        return _("nothing visible in this form")
+    return format_html_join("; ", "{}", ((change,) for change in changes))
 
 
-def _short(value):
-    text = "" if value is None else str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
+def _change(name, old, new):
+    field = Theme._meta.get_field(name)
+    label = capfirst(field.verbose_name)
+    if isinstance(field, models.TextField):
+        return format_html("{}: {}", label, word_diff(old, new))
+    return format_html("{}: {} → {}", label, _value(field, old), _value(field, new))
+
+
+def _value(field, value):
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if field.many_to_many:
+        return ", ".join(str(value).split(LIST_SEPARATOR))
+    return str(value)

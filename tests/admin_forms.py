@@ -1,0 +1,47 @@
+"""Submitting admin forms as a browser would: the values the form was opened with, some changed."""
+
+import datetime
+
+from django.contrib.auth.models import Group, User
+from django.db.models import Model
+from django.test import Client
+
+PASSWORD = "x-Secret-123"
+
+
+def form_data(page, **changes):
+    """The form of an admin change or revert page as a browser submits it, with some changes."""
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = _submitted(form.initial.get(name, field.initial))
+        if value is not None:
+            data[name] = value
+    data.update(changes)
+    return data
+
+
+def _submitted(value):
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple) or hasattr(value, "all"):
+        items = value.all() if hasattr(value, "all") else value
+        return [getattr(item, "pk", item) for item in items]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def logged_in(name, *, role=None):
+    """A client logged in as a new user: a superuser, or a staff member in a role's group."""
+    if role is None:
+        user = User.objects.create_superuser(name, password=PASSWORD)
+    else:
+        user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
