@@ -210,7 +210,8 @@ def _rows_with_links(plan, column):
 
 def _record_edition(plan, edition):
     """Every theme in the file appears in this edition, with the text the file gives it."""
-    ids = [row.instance.pk for row in plan.rows]
+    # A theme this import creates has no text in any edition yet.
+    ids = [row.instance.pk for row in plan.rows if row.action != "created"]
     ThemeEdition.objects.filter(theme_id__in=ids, edition=edition).delete()
     bulk.insert_rows(
         ThemeEdition,

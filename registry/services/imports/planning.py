@@ -234,8 +234,9 @@ def plan_import(
     _know_own_keys(plan, rows, lookups)
     existing = _existing(resource)
     seen = {}
+    cells_of = _cell_reader(plan.columns, headers)
     for number, row in zip(row_numbers, rows, strict=True):
-        values, cells, errors = _read_row(plan.columns, row, number, lookups)
+        values, cells, errors = _read_row(plan.columns, cells_of(row), number, lookups)
         if errors:
             plan.errors.extend(errors)
             continue
@@ -318,18 +319,31 @@ def _existing(resource):
     }
 
 
-def _read_row(columns, row, number, lookups):
-    values, cells, errors = {}, {}, []
-    lowered = {name.strip().lower(): value for name, value in row.items()}
+def _cell_reader(columns, headers):
+    """A function that gives a row's cells by column name, whatever case the file's headers
+    have (the headers are matched once, not for every row)."""
+    by_name = {header.strip().lower(): header for header in headers}
+    pairs = [(column.column_name, by_name.get(column.column_name.lower())) for column in columns]
+
+    def cells_of(row):
+        cells = {}
+        for name, header in pairs:
+            raw = row.get(header) if header is not None else None
+            cells[name] = "" if raw is None else str(raw).strip()
+        return cells
+
+    return cells_of
+
+
+def _read_row(columns, cells, number, lookups):
+    values, errors = {}, []
     for column in columns:
-        raw = lowered.get(column.column_name.lower(), "")
-        raw = "" if raw is None else str(raw).strip()
-        cells[column.column_name] = raw
+        raw = cells[column.column_name]
         if not raw and column.required:
             errors.append(CellError(number, column.column_name, raw, _("a value is required")))
             continue
         try:
-            values[column.column_name] = column.parse(raw, lookups)
+            values[column.column_name] = column.kind.clean(raw, lookups=lookups)
         except ValidationError as error:
             errors.append(CellError(number, column.column_name, raw, " ".join(error.messages)))
     return values, cells, errors
@@ -416,13 +430,17 @@ def _build_records(plan, existing):
     model = plan.model
     resolver = Resolver()
     planned = {}
+    scalar = {
+        column.column_name: column
+        for column in plan.resource.columns()
+        if not column.kind.is_relation and not _is_self_reference(column, model)
+    }
+    in_file = [name for name in _names(plan.columns) if name in scalar]
     for row in plan.written:
         record = row.instance if row.instance is not None else model()
-        names = plan.columns if row.action == "created" else list(row.changes)
-        for name in _names(names):
-            column = plan.column(name)
-            if not column.kind.is_relation and not _is_self_reference(column, model):
-                column.kind.assign(record, row.values[name], resolver)
+        names = in_file if row.action == "created" else [n for n in row.changes if n in scalar]
+        for name in names:
+            scalar[name].kind.assign(record, row.values[name], resolver)
         if model is Theme:
             record.slug = row.values["slug"]
         if row.action == "created":
