@@ -6,7 +6,8 @@ is to know about its kind of value:
 - ``clean(text, lookups=...)``: a cell as the value the registry keeps, or a ValidationError
   that says why not (an unknown code, a word that is not a number);
 - ``empty()``: the value of an empty cell;
-- ``current(record)``: the value an existing record has, in the same form, so the two compare;
+- ``current(record)``: the value an existing record has, in the same form, so the two compare
+  (for relations, ``current_of_many(model, ids)`` reads it for many records in one query);
 - ``render(value)``: the value as a file writes it (exports, templates, the change log);
 - ``human(text, names)``: that file form as a person reads it (the preview, the run page):
   choice labels, names with their codes, "—" for nothing;
@@ -106,6 +107,10 @@ class Kind(widgets.Widget):
 
     def current(self, record):
         return getattr(record, self.attribute)
+
+    def current_of_many(self, model, ids):
+        """The values of many records at once, by id; None where ``current`` reads the record."""
+        return None
 
     def model_fields(self):
         """The model fields that this column's value is stored in."""
@@ -295,6 +300,20 @@ class KeysKind(KeyKind):
             getattr(item, self.field) for item in getattr(record, self.attribute).all()
         )
 
+    def current_of_many(self, model, ids):
+        relation = model._meta.get_field(self.attribute)
+        through = relation.remote_field.through
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        return _grouped(
+            through.objects.values_list(f"{source}_id", *self.target_lookups(target)),
+            source,
+            ids,
+            frozenset,
+        )
+
+    def target_lookups(self, target):
+        return [f"{target}__{self.field}"]
+
     def model_fields(self):
         return []
 
@@ -346,6 +365,10 @@ class OrderedKeysKind(KeysKind):
     def current(self, record):
         return tuple(command.code for command in record.ordered_commands())
 
+    def current_of_many(self, model, ids):
+        links = ThemeCommand.objects.order_by("theme_id", "position")
+        return _grouped(links.values_list("theme_id", "command__code"), "theme", ids, tuple)
+
     def render(self, value, obj=None, **kwargs):
         return SEPARATOR.join(value or ())
 
@@ -369,7 +392,7 @@ class OrderedKeysKind(KeysKind):
 class EditionsKind(KeysKind):
     """The editions a theme appears in, each with the text it gave the theme."""
 
-    def write_links(self, model, rows, resolver):
+    def write_links(self, model, rows, resolver, current=lambda row: ()):
         ids = [row.instance.pk for row in rows]
         existing = {
             (link.theme_id, link.edition_id): link
@@ -382,7 +405,7 @@ class EditionsKind(KeysKind):
                 pair = (row.instance.pk, edition_pks[year])
                 wanted.add(pair)
                 if pair not in existing:
-                    new_links.append(edition_snapshot(row, pair[1]))
+                    new_links.append(edition_snapshot(row, pair[1], commands=current(row)))
         stale = [link.pk for pair, link in existing.items() if pair not in wanted]
         ThemeEdition.objects.filter(pk__in=stale).delete()
         bulk.insert_rows(ThemeEdition, SNAPSHOT_FIELDS, new_links)
@@ -391,13 +414,11 @@ class EditionsKind(KeysKind):
 SNAPSHOT_FIELDS = ["theme_id", "edition_id", "title", "description", "commands", "paragraph"]
 
 
-def edition_snapshot(row, edition_id, paragraph=""):
+def edition_snapshot(row, edition_id, paragraph="", commands=()):
     """A theme as an edition gives it (``SNAPSHOT_FIELDS``): its title, text and commands as
-    the import leaves them."""
+    the import leaves them (``commands``: the theme's own, when the file does not give them)."""
     theme = row.instance
-    commands = row.values.get("commands")
-    if commands is None:
-        commands = () if row.action == "created" else OrderedKeysKind().current(theme)
+    commands = row.values.get("commands", commands)
     return (
         theme.pk,
         edition_id,
@@ -467,6 +488,9 @@ class ThemesKind(ThemeKind, KeysKind):
     def current(self, record):
         return frozenset((theme.section.key, theme.title) for theme in record.themes.all())
 
+    def target_lookups(self, target):
+        return [f"{target}__section__key", f"{target}__title"]
+
     def model_fields(self):
         return []
 
@@ -527,6 +551,17 @@ class DateKind(Kind):
         except ValidationError:
             return text
         return date_format(day, DATE_DISPLAY_FORMATS[precision])
+
+
+def _grouped(pairs, source, ids, collect):
+    """``{id: collect(values)}`` from (id, value...) rows of the links of ``ids``, in batches."""
+    grouped = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 5000):
+        batch = pairs.filter(**{f"{source}_id__in": ids[start : start + 5000]})
+        for record_id, *value in batch:
+            grouped.setdefault(record_id, []).append(value[0] if len(value) == 1 else tuple(value))
+    return {record_id: collect(values) for record_id, values in grouped.items()}
 
 
 class Names:

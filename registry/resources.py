@@ -88,9 +88,6 @@ class Column(fields.Field):
 
     # The kind decides; these read better where a column is used.
 
-    def parse(self, text, lookups):
-        return self.kind.clean(text, lookups=lookups)
-
     def current(self, record):
         return self.kind.current(record)
 

@@ -267,3 +267,16 @@ def test_agreement_dates_keep_their_precision():
     apply(result)
     agreement = Agreement.objects.get(slug="mou-smart-2015")
     assert (agreement.date_signed.isoformat(), agreement.date_precision) == ("2015-10-01", "month")
+
+
+def test_importing_the_same_edition_again_rewrites_no_edition_texts():
+    rows, headers = theme_rows({("deu", "Cyber"): {"description": "Nieuwe tekst."}})
+    apply(plan("themes", rows, headers, edition=2017))
+    texts = sorted(ThemeEdition.objects.filter(edition__year=2017).values_list("pk", "description"))
+    assert len(texts) == 114
+    rows, headers = theme_rows({("deu", "Cyber"): {"description": "Nog eens nieuw."}})
+    apply(plan("themes", rows, headers, edition=2017))
+    again = sorted(ThemeEdition.objects.filter(edition__year=2017).values_list("pk", "description"))
+    # 113 texts are the very same rows; only the changed theme's text was written anew.
+    assert len(set(texts) & set(again)) == 113
+    assert "Nog eens nieuw." in {description for _pk, description in again}

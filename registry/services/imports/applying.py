@@ -81,7 +81,11 @@ def _apply(plan, edition, run):
     for column in plan.columns:
         if column.kind.is_relation:
             rows = _rows_with_links(plan, column)
-            if rows:
+            if rows and column.column_name == "editions":
+                column.kind.write_links(
+                    plan.model, rows, resolver, lambda row: _commands(plan, row)
+                )
+            elif rows:
                 column.kind.write_links(plan.model, rows, resolver)
     if plan.model is Theme and edition is not None:
         _record_edition(plan, edition)
@@ -209,15 +213,38 @@ def _rows_with_links(plan, column):
 
 
 def _record_edition(plan, edition):
-    """Every theme in the file appears in this edition, with the text the file gives it."""
+    """Every theme in the file appears in this edition, with the text the file gives it.
+
+    Only texts that are new or differ are written: importing the same file again writes none.
+    """
+    snapshots = {
+        row.instance.pk: edition_snapshot(
+            row, edition.pk, plan.paragraphs.get(row.key, ""), commands=_commands(plan, row)
+        )
+        for row in plan.rows
+    }
     # A theme this import creates has no text in any edition yet.
-    ids = [row.instance.pk for row in plan.rows if row.action != "created"]
-    ThemeEdition.objects.filter(theme_id__in=ids, edition=edition).delete()
+    existing_ids = [row.instance.pk for row in plan.rows if row.action != "created"]
+    stored = {}
+    for batch in bulk.batched(existing_ids, 5000):
+        links = ThemeEdition.objects.filter(edition=edition, theme_id__in=batch)
+        for values in links.values_list(*SNAPSHOT_FIELDS):
+            stored[values[0]] = values
+    stale = [pk for pk in existing_ids if pk in stored and stored[pk] != snapshots[pk]]
+    for batch in bulk.batched(stale, 5000):
+        ThemeEdition.objects.filter(edition=edition, theme_id__in=batch).delete()
     bulk.insert_rows(
         ThemeEdition,
         SNAPSHOT_FIELDS,
-        (edition_snapshot(row, edition.pk, plan.paragraphs.get(row.key, "")) for row in plan.rows),
+        (snapshot for pk, snapshot in snapshots.items() if stored.get(pk) != snapshot),
     )
+
+
+def _commands(plan, row):
+    """A theme's commands as it has them, for an edition's text when the file names none."""
+    if row.action == "created":
+        return ()
+    return plan.current(plan.column("commands"), row.instance)
 
 
 def _archive_missing(plan):

@@ -84,6 +84,8 @@ class Plan:
     create_only_columns: tuple = ()
     # For an annex text: each theme's paragraph as printed, kept with the edition's text.
     paragraphs: dict = field(default_factory=dict)
+    # The relations of the existing records, read in one query per relation: column -> {id: value}
+    current_values: dict = field(default_factory=dict)
 
     @property
     def kind(self):
@@ -96,6 +98,13 @@ class Plan:
     def column(self, name):
         """A column of the resource by name, also one the file does not have."""
         return self.resource.column(name)
+
+    def current(self, column, record):
+        """The value an existing record has in a column (relations from ``current_values``)."""
+        values = self.current_values.get(column.column_name)
+        if values is None:
+            return column.current(record)
+        return values.get(record.pk, column.kind.empty())
 
     def rows_with(self, action):
         return [row for row in self.rows if row.action == action]
@@ -232,7 +241,7 @@ def plan_import(
     if plan.errors:
         return plan
     _know_own_keys(plan, rows, lookups)
-    existing = _existing(resource)
+    existing = _existing(plan)
     seen = {}
     cells_of = _cell_reader(plan.columns, headers)
     for number, row in zip(row_numbers, rows, strict=True):
@@ -312,11 +321,20 @@ def _know_own_keys(plan, rows, lookups):
             lookups.add(plan.model, column.attribute, [str(v).strip() for v in values if v])
 
 
-def _existing(resource):
-    return {
+def _existing(plan):
+    """The records the registry has, by key; their relations are read into the plan at once."""
+    resource = plan.resource
+    records = resource().get_queryset().prefetch_related(None)
+    existing = {
         tuple(column.current(instance) for column in resource.key_columns()): instance
-        for instance in resource().get_queryset()
+        for instance in records
     }
+    ids = [instance.pk for instance in existing.values()]
+    for column in resource.columns():
+        values = column.kind.current_of_many(plan.model, ids)
+        if values is not None:
+            plan.current_values[column.column_name] = values
+    return existing
 
 
 def _cell_reader(columns, headers):
@@ -356,7 +374,7 @@ def _compare(plan, number, key, values, cells, instance):
     for column in plan.columns:
         if column.key or column.column_name in plan.create_only_columns:
             continue
-        old = column.current(instance)
+        old = plan.current(column, instance)
         new = values[column.column_name]
         if column.column_name in plan.merge_columns:
             new = frozenset(old) | frozenset(new)
