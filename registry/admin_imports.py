@@ -8,6 +8,8 @@ back, several queries a row; ours plans in memory, validates every row before it
 and writes in bulk.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst, get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -176,8 +180,9 @@ class ImportPreviewAdminMixin:
             "sha256": sha256(data),
             "edition": edition,
             "archive": request.POST.get("archive_missing") == "on",
-            # A preview is confirmed by the user who asked for it, and no one else.
+            # A preview is confirmed by the user who asked for it, and no one else, once.
             "user": request.user.pk,
+            "preview": uuid.uuid4().hex,
         }
         options["path"] = self._store(data, options)
         return self._preview(request, self._prepare(data, options), options)
@@ -255,7 +260,15 @@ class ImportPreviewAdminMixin:
     def _confirm(self, request):
         token = request.POST.get("token", "")
         data, options = self._load(request, token)
-        prepared = confirm_import(**self._arguments(data, options), user=request.user)
+        if not options.get("preview"):
+            raise PermissionDenied  # a token from before previews were confirmed once
+        prepared = confirm_import(
+            **self._arguments(data, options),
+            user=request.user,
+            preview=uuid.UUID(options["preview"]),
+        )
+        if prepared.confirmed_before is not None:
+            return self._confirmed_before(request, prepared.confirmed_before)
         if prepared.run is None:
             messages.error(request, _("The file has errors; nothing was changed."))
             return self._preview(request, prepared, options, token=token)
@@ -269,6 +282,17 @@ class ImportPreviewAdminMixin:
                 "updated": run.updated,
                 "unchanged": run.unchanged,
             },
+        )
+        if request.user.has_perm("registry.view_importrun"):
+            return redirect(reverse("admin:registry_importrun_change", args=[run.pk]))
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def _confirmed_before(self, request, run):
+        """A second confirm of the same preview (a double click, a second tab): no second run."""
+        messages.warning(
+            request,
+            _("This preview was imported already, at %(when)s; nothing was imported again.")
+            % {"when": date_format(timezone.localtime(run.started_at), "DATETIME_FORMAT")},
         )
         if request.user.has_perm("registry.view_importrun"):
             return redirect(reverse("admin:registry_importrun_change", args=[run.pk]))

@@ -499,6 +499,8 @@ class ImportRun(models.Model):
         blank=True,
         related_name="import_runs",
     )
+    # The preview this run confirmed: a preview is confirmed once, however often it is sent.
+    preview = models.UUIDField(_("preview"), null=True, blank=True, unique=True, editable=False)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

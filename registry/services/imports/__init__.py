@@ -67,6 +67,8 @@ class Prepared:
     annex: object = None
     edition: int | None = None
     run: ImportRun | None = None  # once confirmed and written
+    # When the preview was confirmed before: the run that did it (nothing was written now).
+    confirmed_before: ImportRun | None = None
 
     @property
     def errors(self):
@@ -112,15 +114,21 @@ def prepare_import(*, kind, data, file_name, edition=None, archive_missing=False
     return Prepared(kind, file_name, checksum, table.format, [plan], edition=edition)
 
 
-def confirm_import(*, kind, data, file_name, user, edition=None, archive_missing=False):
+def confirm_import(
+    *, kind, data, file_name, user, edition=None, archive_missing=False, preview=None
+):
     """Prepare the file and, when it has no errors, write it: all or nothing.
 
     Returns the prepared import; its ``run`` is the recorded run, or None when nothing was
-    written because of errors (which ``errors`` lists, as the preview did).
+    written: because of errors (which ``errors`` lists, as the preview did), or because this
+    ``preview`` (the id of the admin's preview) was confirmed before (``confirmed_before``).
     """
     try:
         with transaction.atomic():
             _one_import_at_a_time()
+            earlier = _confirmed_before(preview)
+            if earlier is not None:
+                return _already_confirmed(kind, file_name, data, earlier)
             prepared = prepare_import(
                 kind=kind,
                 data=data,
@@ -136,8 +144,12 @@ def confirm_import(*, kind, data, file_name, user, edition=None, archive_missing
                     sha256=prepared.sha256,
                     file_format=prepared.file_format,
                     kind=ANNEX if prepared.annex is not None else None,
+                    preview=preview,
                 )
     except IntegrityError:
+        earlier = _confirmed_before(preview)
+        if earlier is not None:  # confirmed at the same moment by a second request
+            return _already_confirmed(kind, file_name, data, earlier)
         # Someone saved a record in the admin that this import also writes, at the same moment.
         return _failed(
             kind,
@@ -148,6 +160,18 @@ def confirm_import(*, kind, data, file_name, user, edition=None, archive_missing
                 "changed. Show what changes again, then confirm."
             ),
         )
+    return prepared
+
+
+def _confirmed_before(preview):
+    if preview is None:
+        return None
+    return ImportRun.objects.filter(preview=preview).first()
+
+
+def _already_confirmed(kind, file_name, data, run):
+    prepared = _failed(kind, file_name, sha256(data), _("This preview has been imported already."))
+    prepared.confirmed_before = run
     return prepared
 
 

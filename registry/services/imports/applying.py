@@ -26,7 +26,7 @@ class ImportRefused(ValueError):
 
 
 @transaction.atomic
-def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
+def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None, preview=None):
     """Write the plans, all or nothing, and record the run. Refuses plans with errors."""
     if any(plan.errors for plan in plans):
         raise ImportRefused(_("The file has errors; nothing was changed."))
@@ -36,6 +36,7 @@ def apply_plans(plans, *, user, file_name, sha256, file_format, kind=None):
         file_name=file_name[:255],
         sha256=sha256,
         file_format=file_format,
+        preview=preview,
     )
     changes, edition = [], None
     for plan in plans:
