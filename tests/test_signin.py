@@ -376,3 +376,42 @@ def test_with_login_required_public_pages_wait_for_the_second_factor(client, new
     setup_step(client, app_code(setup_key(page)))
     assert client.get(reverse("registry:theme_list")).status_code == 200
     assert client.get("/api/v1/themes/").status_code == 200
+
+
+# The language switch halfway ----------------------------------------------------------------
+
+
+def switch_language(client, language, back_to):
+    response = client.post(reverse("set_language"), {"language": language, "next": back_to})
+    assert response["Location"] == back_to
+    return client.get(back_to)
+
+
+def test_switching_language_after_the_password_keeps_the_code_step(client, staff):
+    password_step(client, "beheerder", PASSWORD)
+
+    page = switch_language(client, "en", LOGIN)
+
+    assert page.context["wizard"]["steps"].current == "token"
+    assert "Code from the authenticator app" in page.content.decode()
+    assert token_step(client, current_code(authenticator(staff))).status_code == 302
+
+
+def test_switching_language_while_setting_up_keeps_the_key(client, newcomer):
+    password_step(client, "nieuw", PASSWORD)
+    key = setup_key(client.get(SETUP))
+
+    page = switch_language(client, "en", SETUP)
+
+    assert setup_key(page) == key
+    assert "Set up two-step verification" in page.content.decode()
+    assert setup_step(client, app_code(key)).status_code == 302
+
+
+def test_opening_the_login_page_anew_starts_from_the_password(client, staff):
+    password_step(client, "beheerder", PASSWORD)
+    client.post(LOGIN, {"wizard_goto_step": "auth"})  # "Log in as someone else"
+
+    page = client.get(LOGIN)
+
+    assert page.context["wizard"]["steps"].current == "auth"

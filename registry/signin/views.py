@@ -74,6 +74,14 @@ class SignInView(AdminPageMixin, Wizard):
             return redirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
 
+    def get(self, request, *args, **kwargs):
+        """A GET starts the sign-in afresh, except after the password: the language switch
+        reloads the page, which then shows the code step again rather than the password."""
+        halfway = self.storage.current_step in (self.TOKEN_STEP, self.BACKUP_STEP)
+        if halfway and self.get_user() and not self.expired:
+            return self.render(self.get_form())
+        return super().get(request, *args, **kwargs)
+
     def get_success_url(self):
         return self.get_redirect_url() or reverse("admin:index")
 
@@ -111,6 +119,13 @@ class AuthenticatorSetupView(AdminPageMixin, two_factor_views.SetupView):
         if request.user.is_authenticated and not request.user.is_staff:
             return redirect(reverse("admin:login"))
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        """As the sign-in: reloading the page (the language switch) keeps the key that the app
+        may already have scanned, instead of making a new one."""
+        if self.storage.current_step and not default_device(request.user):
+            return self.render(self.get_form())
+        return super().get(request, *args, **kwargs)
 
     def get_success_url(self):
         return with_next(reverse("admin:two_factor"), safe_next(self.request))
