@@ -10,10 +10,14 @@ Every value that differs between machines is read from the environment here, and
 - ``ALLOWED_HOSTS``: comma separated, default the loopback names.
 - ``HTTPS``: ``true`` when the site is served over HTTPS (default: ``not DEBUG``); turns on
   secure cookies, HSTS and the redirect to HTTPS.
-- ``SECURE_PROXY_SSL_HEADER``: ``true`` behind a proxy that sets ``X-Forwarded-Proto``.
+- ``SECURE_PROXY_SSL_HEADER``: ``true`` behind a proxy that sets ``X-Forwarded-Proto``; the
+  proxy must then also append the client's address to ``X-Forwarded-For``, which the login
+  throttling reads.
 - ``CSRF_TRUSTED_ORIGINS``: comma separated origins (``https://registry.example``).
 - ``STATIC_ROOT``, ``MEDIA_ROOT``: where collected static files and uploads live.
 - ``PUBLIC_LOGIN_REQUIRED``: ``true`` to show the public pages to logged-in users only.
+- ``AXES_FAILURE_LIMIT``, ``AXES_ADDRESS_FAILURE_LIMIT``: failed logins before an hour's
+  lockout, per username and address, and per address whatever the username.
 """
 
 import os
@@ -71,7 +75,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "registry.apps.RegistryConfig",
-    "django.contrib.admin",
+    # Django's admin, as a site that asks staff for a second factor (registry/signin/).
+    "registry.signin.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +87,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
     "rest_framework",
     "drf_spectacular",
     "registry.api.apps.ApiConfig",
@@ -96,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -108,12 +119,36 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login throttling: after 5 failed attempts for a username from one address, an hour's pause.
+BEHIND_PROXY = env_bool("SECURE_PROXY_SSL_HEADER", False)
+
+# Login throttling (registry/signin/lockout.py): an hour's pause after 5 failed attempts for a
+# username from one address, and after 20 from one address whatever the usernames, so that one
+# password tried on many usernames is stopped too.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "registry.signin.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "registry.signin.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("SECURE_PROXY_SSL_HEADER", False) else 0
+# The client's address: behind the proxy, the right-most entry of X-Forwarded-For, the one the
+# proxy appended (anything to its left the client may have written itself); otherwise the
+# address of the connection, whatever headers the client sends. django-ipware's "legacy"
+# algorithm takes that entry as it is; its newer one prefers any public address in the header,
+# which a client on a private network could forge to choose its own lockout address.
+IPWARE_ALGORITHM = "legacy"
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+
+# Sign-in (registry/signin/): the admin's login asks for the password, then for a code from the
+# staff member's authenticator app (TOTP) or one of their recovery codes. With DEBUG off every
+# staff account needs an authenticator; with DEBUG on it is optional (registry/signin/policy.py).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+TWO_FACTOR_PATCH_ADMIN = False  # the admin site is the registry's own (registry/signin/)
 
 # Content-Security-Policy: everything from this site only; no inline scripts, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -199,7 +234,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("SECURE_PROXY_SSL_HEADER", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

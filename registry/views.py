@@ -16,6 +16,7 @@ from registry import selectors
 from registry.filters import DEFENCE_WIDE, ThemeFilterSet
 from registry.models import Command, Partner, Section, Theme
 from registry.resources import ThemeResource
+from registry.signin.policy import is_signed_in
 from registry.tabular import CONTENT_TYPES, export_bytes
 
 PAGE_SIZE = 25
@@ -27,11 +28,12 @@ DOWNLOAD_FORMATS = {name: CONTENT_TYPES[name] for name in ("csv", "xlsx", "json"
 
 
 def public(view):
-    """A public page; with PUBLIC_LOGIN_REQUIRED on, only for users who are logged in."""
+    """A public page; with PUBLIC_LOGIN_REQUIRED on, only for users who are signed in (staff
+    with their second factor where it is required)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if settings.PUBLIC_LOGIN_REQUIRED and not request.user.is_authenticated:
+        if settings.PUBLIC_LOGIN_REQUIRED and not is_signed_in(request.user):
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
         return view(request, *args, **kwargs)
 

@@ -4,7 +4,8 @@ import datetime
 
 from django.contrib.auth.models import Group, User
 from django.db.models import Model
-from django.test import Client
+
+from tests.signin import SignedInClient
 
 PASSWORD = "x-Secret-123"
 
@@ -35,13 +36,14 @@ def _submitted(value):
 
 
 def logged_in(name, *, role=None):
-    """A client logged in as a new user: a superuser, or a staff member in a role's group."""
+    """A client signed in (password and second factor) as a new user: a superuser, or a staff
+    member in a role's group."""
     if role is None:
         user = User.objects.create_superuser(name, password=PASSWORD)
     else:
         user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
         user.groups.add(Group.objects.get(name=role))
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     client.user = user
     return client

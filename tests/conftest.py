@@ -42,6 +42,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_annex", verbosity=0)
 
 
+# Clients signed in with the second factor (tests/signin.py) -------------------------------
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, whose force_login signs in with the second factor as well: the
+    tests run with DEBUG off, where the admin asks staff for it."""
+    from tests.signin import SignedInClient
+
+    return SignedInClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, signed in with the second factor as well."""
+    from tests.signin import SignedInClient
+
+    client = SignedInClient()
+    client.force_login(admin_user)
+    return client
+
+
 @pytest.fixture(scope="session")
 def annex_text():
     return ANNEX_TEXT.read_text(encoding="utf-8")

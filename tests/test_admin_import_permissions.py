@@ -10,7 +10,6 @@ import io
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.urls import reverse
 from tablib import Dataset
 
@@ -18,6 +17,7 @@ from registry.models import ImportRun, Theme
 from registry.resources import RESOURCES
 from registry.tabular import export_bytes
 from tests.registry_tables import copy_tables
+from tests.signin import SignedInClient
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def media_root(settings, tmp_path):
 def logged_in(username, codenames):
     user = User.objects.create_user(username, password="x-Secret-123", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     return client
 

@@ -100,3 +100,26 @@ def login_request():
     from django.test import RequestFactory
 
     return RequestFactory().post("/admin/login/")
+
+
+@pytest.mark.django_db
+def test_tells_the_first_user_to_set_up_the_second_factor_at_the_first_login():
+    output = bootstrap_admin()
+
+    assert "set up two-step verification" in output
+    assert "authenticator app" in output
+    assert "ten recovery codes" in output
+    # No device is made here: its key would end up in a terminal or a container log.
+    from django_otp import devices_for_user
+
+    assert list(devices_for_user(User.objects.get(), confirmed=None)) == []
+
+
+@pytest.mark.django_db
+def test_with_debug_on_says_the_second_factor_is_optional(settings):
+    settings.DEBUG = True
+
+    output = bootstrap_admin()
+
+    assert "With DEBUG on, a second factor is optional" in output
+    assert "ten recovery codes" not in output

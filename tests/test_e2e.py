@@ -1,5 +1,6 @@
-"""The whole flow in a real browser, against a live server: staff edit, bring in an annual
-update, and the public sees, filters and downloads the result.
+"""The whole flow in a real browser, against a live server: staff sign in (password and the
+authenticator app's code), edit, bring in an annual update, and the public sees, filters and
+downloads the result.
 
 Headless Debian Chromium through Playwright, with the browser fixtures of the accessibility
 tests and the annex-data fixtures of tests/conftest.py (the live server empties the database
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from registry.tabular import read_table
 from tests import test_accessibility as browser_tests
 from tests.conftest import ANNEX_TEXT
+from tests.signin import authenticator, current_code
 
 # The browser, the live server's annex data and the skip on machines without Chromium: the
 # same as the accessibility tests (whose marks use the annex_data fixture of tests/conftest.py).
@@ -24,12 +26,19 @@ PASSWORD = "Een-Lang-Wachtwoord-2026"
 
 
 def log_in(page, live_server):
-    User.objects.create_superuser("eindredacteur", password=PASSWORD)
+    """The password, then the code that the authenticator app shows (computed from its key)."""
+    user = User.objects.create_superuser("eindredacteur", password=PASSWORD)
+    device = authenticator(user)
     open_page(page, f"{live_server.url}/admin/")
-    page.fill("#id_username", "eindredacteur")
-    page.fill("#id_password", PASSWORD)
+    assert page.url == f"{live_server.url}/admin/login/?next=/admin/"
+    page.fill("#id_auth-username", "eindredacteur")
+    page.fill("#id_auth-password", PASSWORD)
     with page.expect_navigation():
-        page.click("input[type=submit]")
+        page.click("#login-form input[type=submit]")
+    assert page.locator("h1").inner_text() == "Code invullen"
+    page.fill("#id_token-otp_token", current_code(device))
+    with page.expect_navigation():
+        page.click("#login-form input[type=submit]")
     assert page.url == f"{live_server.url}/admin/"
     assert page.locator("#user-tools").inner_text().upper().startswith("WELKOM")
 

@@ -5,11 +5,13 @@ Headless Chromium and the live server's annex data as in the accessibility tests
 the database is emptied and refilled once).
 """
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from registry.models import Agreement, Partner, Theme
 from tests import test_accessibility as browser_tests
 from tests.admin_forms import PASSWORD, form_data, logged_in
+from tests.signin import authenticator, sign_in_in_browser
 
 pytestmark = browser_tests.pytestmark
 browser = browser_tests.browser
@@ -60,11 +62,8 @@ def history_pages():
 
 
 def log_in(page, live_server):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "redacteur")
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("input[type=submit]")
+    editor = User.objects.get(username="redacteur")
+    sign_in_in_browser(page, live_server.url, "redacteur", PASSWORD, authenticator(editor))
 
 
 def test_history_and_revert_pages_have_no_wcag_violations_and_fit_the_window(

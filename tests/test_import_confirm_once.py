@@ -5,10 +5,10 @@ import threading
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from registry.models import ImportRun, Theme
+from tests.signin import SignedInClient
 from tests.test_admin_imports import IMPORT, rename_cyber, theme_file, upload
 
 RUN_PAGE = "admin:registry_importrun_change"
@@ -23,7 +23,7 @@ def importer_client():
     user = User.objects.filter(username="importeur").first() or User.objects.create_superuser(
         "importeur", password="x-Secret-123"
     )
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     return client
 

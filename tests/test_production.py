@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from base64 import b32decode
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -279,38 +280,135 @@ def test_admin_css_is_served_hashed_with_a_long_cache_lifetime(server):
     assert int(max_age) >= 365 * 24 * 3600
 
 
-def test_first_user_logs_in_and_finds_the_annex(server, admin_password):
-    login_page = server.fetch("/admin/login/")
-    csrf_cookie = cookies_of(login_page)["csrftoken"].value
-    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text)
-    origin = f"https://127.0.0.1:{server.port}"
+class Visitor:
+    """A browser's part in a conversation with the server: its cookies, the forms it submits
+    with their CSRF token, and (behind the proxy) the address the proxy forwards for it."""
 
-    login = server.fetch(
-        "/admin/login/?next=/admin/",
-        method="POST",
-        body=urlencode(
-            {
-                "csrfmiddlewaretoken": form_token.group(1),
-                "username": "admin",
-                "password": admin_password,
-                "next": "/admin/",
-            }
-        ),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": origin},
-        cookies={"csrftoken": csrf_cookie},
+    def __init__(self, server, forwarded_for=None):
+        self.server = server
+        self.cookies = {}
+        self.headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+        self.csrf_token = None
+
+    def get(self, path):
+        response = self.server.fetch(path, headers=self.headers, cookies=self.cookies)
+        self._remember(response)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+        if token:
+            self.csrf_token = token.group(1)
+        return response
+
+    def post(self, path, fields):
+        response = self.server.fetch(
+            path,
+            method="POST",
+            body=urlencode({"csrfmiddlewaretoken": self.csrf_token, **fields}),
+            headers={
+                **self.headers,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"https://127.0.0.1:{self.server.port}",
+            },
+            cookies=self.cookies,
+        )
+        self._remember(response)
+        return response
+
+    def _remember(self, response):
+        for name, morsel in cookies_of(response).items():
+            self.cookies[name] = morsel.value
+
+
+def password_step(visitor, username, password, *, path="/admin/login/?next=/admin/"):
+    visitor.get(path)
+    return visitor.post(
+        path,
+        {
+            "sign_in_view-current_step": "auth",
+            "auth-username": username,
+            "auth-password": password,
+            "next": "/admin/",
+        },
     )
+
+
+def authenticator_code(key):
+    """The code an authenticator app shows now for the key the setup page gave it."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(b32decode(key)).token():06d}"
+
+
+def test_first_user_sets_up_the_second_factor_and_finds_the_annex(server, admin_password):
+    visitor = Visitor(server)
+    login = password_step(visitor, "admin", admin_password)
+
+    # The password is right, but the admin stays closed until the authenticator app is set up.
     assert login.status == 302, login.text
+    assert login.headers["Location"] == "/admin/two-factor/setup/?next=%2Fadmin%2F"
     session = cookies_of(login)["sessionid"]
     assert session["secure"]
     assert session["httponly"]
+    closed = visitor.get("/admin/registry/section/")
+    assert closed.status == 302
+    assert closed.headers["Location"].startswith("/admin/login/")
 
-    sections = server.fetch("/admin/registry/section/", cookies={"sessionid": session.value})
-    themes = server.fetch("/admin/registry/theme/", cookies={"sessionid": session.value})
+    setup = visitor.get(login.headers["Location"])
+    assert setup.status == 200
+    assert "Tweestapsverificatie instellen" in setup.text
+    assert "script-src 'self'" in setup.headers["Content-Security-Policy"]
+    qr_path = re.search(r'<img class="signin-qr" src="([^"]+)"', setup.text).group(1)
+    assert visitor.get(qr_path).headers["Content-Type"].startswith("image/svg+xml")
+    key = re.search(r'<code class="signin-key">([A-Z2-7]+)</code>', setup.text).group(1)
+    done = visitor.post(
+        login.headers["Location"],
+        {
+            "authenticator_setup_view-current_step": "generator",
+            "generator-token": authenticator_code(key),
+            "next": "/admin/",
+        },
+    )
+    assert done.status == 302, done.text
+    codes_page = visitor.get(done.headers["Location"])
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes_page.text)
+    assert len(codes) == 10
 
+    sections = visitor.get("/admin/registry/section/")
+    themes = visitor.get("/admin/registry/theme/")
     assert sections.status == 200
     for heading in annex_section_headings():
         assert heading in sections.text
     assert themes.status == 200
+
+    # Signing in again, on another machine without the phone: password, then a recovery code.
+    again = Visitor(server)
+    token_step = password_step(again, "admin", admin_password)
+    assert token_step.status == 200
+    assert "Code uit de authenticator-app" in token_step.text
+    assert again.get("/admin/registry/section/").status == 302
+    recovery_step = again.post("/admin/login/?next=/admin/", {"wizard_goto_step": "backup"})
+    assert "Herstelcode" in recovery_step.text
+    signed_in = again.post(
+        "/admin/login/?next=/admin/",
+        {"sign_in_view-current_step": "backup", "backup-otp_token": codes[0], "next": "/admin/"},
+    )
+    assert signed_in.status == 302, signed_in.text
+    assert signed_in.headers["Location"] == "/admin/"
+    assert again.get("/admin/registry/section/").status == 200
+
+
+def test_behind_the_proxy_each_forwarded_client_has_its_own_lockout(server):
+    """The proxy (here the test, from 127.0.0.1) appends the client's address to
+    X-Forwarded-For: five failures of one client lock that client out, not the others."""
+    first = Visitor(server, forwarded_for="198.51.100.7")
+    statuses = [password_step(first, "niemand", "fout").status for _attempt in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+    second = Visitor(server, forwarded_for="203.0.113.9")
+    assert password_step(second, "niemand", "fout").status == 200
+    assert password_step(Visitor(server), "niemand", "fout").status == 200  # the proxy itself
+    # What a client writes before its real address in the header does not count.
+    forged = Visitor(server, forwarded_for="203.0.113.9, 198.51.100.7")
+    assert password_step(forged, "niemand", "fout").status == 429
 
 
 def annex_section_headings():
