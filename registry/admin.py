@@ -234,6 +234,16 @@ class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
         (_("Agreements"), {"fields": ["agreement_links"]}),
     ]
 
+    def may_archive(self, request):
+        """Archiving belongs to the annual update: only importers change it (README, Roles)."""
+        return request.user.has_perm("registry.import_records")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.may_archive(request):
+            return readonly
+        return [*readonly, "is_archived"]  # left out of the form, so a posted value is ignored
+
     def get_fieldsets(self, request, obj=None):
         """Without the version fields for those who only read: they have nothing to save."""
         if obj is None or self.has_change_permission(request, obj):
@@ -253,6 +263,9 @@ class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
         if change:
             # The form's check locked the row and took its version; this save raises it.
             themes_raise_version([obj])
+            if not self.may_archive(request):
+                # A revert starts from an older version: its archived flag is not restored.
+                obj.is_archived = Theme.objects.values_list("is_archived", flat=True).get(pk=obj.pk)
         super().save_model(request, obj, form, change)
 
     def save_links(self, request, form, change):

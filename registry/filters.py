@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from registry import selectors
 from registry.choices import AgreementKind, DutchRole, Framework, ThemeStatus
 from registry.models import Agreement, Command, Edition, Partner, Section, Theme, ThemeCommand
 
@@ -120,7 +121,7 @@ class ThemeFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("archive"):
-            queryset = queryset.filter(is_archived=False)
+            queryset = queryset.filter(selectors.current())
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort") and not self.form.cleaned_data.get("q"):
             queryset = queryset.order_by("section__position", "position", "title")
@@ -155,7 +156,7 @@ class ThemeFilterSet(django_filters.FilterSet):
 
     def with_agreement_kind(self, queryset, name, value):
         through = Agreement.themes.through.objects.filter(
-            theme_id=OuterRef("pk"), agreement__kind=value, agreement__is_internal=False
+            selectors.public("agreement__"), theme_id=OuterRef("pk"), agreement__kind=value
         )
         return queryset.filter(Exists(through))
 
@@ -165,7 +166,7 @@ class ThemeFilterSet(django_filters.FilterSet):
 
     def in_archive(self, queryset, name, value):
         if value == ArchiveChoice.ARCHIVED:
-            return queryset.filter(is_archived=True)
+            return queryset.filter(selectors.archived())
         if value == ArchiveChoice.CURRENT:
-            return queryset.filter(is_archived=False)
+            return queryset.filter(selectors.current())
         return queryset

@@ -1,5 +1,22 @@
-"""Reads for the public pages, the downloads and the API: what may be published, fetched in a
-fixed number of queries whatever the size of the registry."""
+"""What may be published, decided here and only here; the reads of every public output.
+
+The rule:
+
+- a theme or an agreement is public unless staff marked it internal (``is_internal``);
+- a public theme is current unless it is archived (``is_archived``): listings show the current
+  themes unless the reader asks for the archive, and every count counts current themes;
+- the text an edition gave a theme (``ThemeEdition``) is public when its theme is, so the
+  rendered annex and its appendix of what changed between editions leave the others out.
+
+Every public output reads through this module and never filters on ``is_internal`` or
+``is_archived`` itself: the pages (``registry/views.py``), the API (``registry/api/``), the
+downloads, the rendered annex and its appendix (``registry/services/render.py``), the listing's
+filters (``registry/filters.py``), the overview's figures, and any feed or sitemap added later.
+A query that reaches themes or agreements through a relation uses ``public()`` or ``current()``
+with the path to them (``current("themes__")``), so that the rule stays here.
+
+The reads are fetched in a fixed number of queries whatever the size of the registry.
+"""
 
 from django.db.models import Count, Max, Prefetch, Q
 
@@ -10,13 +27,29 @@ from registry.models import (
     Section,
     Theme,
     ThemeCommand,
+    ThemeEdition,
 )
 
 
+def public(path=""):
+    """The condition for a public theme or agreement, ``path`` away from the model queried."""
+    return Q(**{f"{path}is_internal": False})
+
+
+def current(path=""):
+    """The condition for a public theme that is not archived."""
+    return public(path) & Q(**{f"{path}is_archived": False})
+
+
+def archived(path=""):
+    """The condition for an archived theme (public or not: combine it with ``public()``)."""
+    return Q(**{f"{path}is_archived": True})
+
+
 def public_themes():
-    """Themes that may be published, with what a listing shows of them."""
+    """Themes that may be published, current and archived, with what a listing shows of them."""
     return (
-        Theme.objects.filter(is_internal=False)
+        Theme.objects.filter(public())
         .select_related("section")
         .prefetch_related(
             Prefetch("theme_commands", ThemeCommand.objects.select_related("command")),
@@ -25,8 +58,28 @@ def public_themes():
     )
 
 
+def current_themes():
+    """Public themes that are not archived: what a section's, partner's or command's page lists."""
+    return public_themes().filter(current())
+
+
+def sibling_themes(theme):
+    """The other current themes of a theme's section, for its page (titles and links only)."""
+    return (
+        Theme.objects.filter(current(), section=theme.section_id)
+        .exclude(pk=theme.pk)
+        .order_by("position", "title")
+        .only("title", "slug", "section_id")
+    )
+
+
 def public_agreements():
-    return Agreement.objects.filter(is_internal=False)
+    return Agreement.objects.filter(public())
+
+
+def public_theme_texts():
+    """The texts editions gave the public themes: what the rendered annex may print."""
+    return ThemeEdition.objects.filter(public("theme__"))
 
 
 def theme_agreements(theme):
@@ -40,11 +93,11 @@ def theme_agreements(theme):
 def agreements_with_relations():
     return public_agreements().prefetch_related(
         Prefetch("parties", Partner.objects.order_by("name_nl")),
-        Prefetch("themes", Theme.objects.filter(is_internal=False).select_related("section")),
+        Prefetch("themes", Theme.objects.filter(public()).select_related("section")),
     )
 
 
-CURRENT = Q(themes__is_internal=False, themes__is_archived=False)
+CURRENT = current("themes__")
 
 
 def sections_with_counts():
@@ -69,7 +122,7 @@ def partner_command_matrix():
     partner once and a command once, so each row is one theme.
     """
     rows = (
-        Theme.partners.through.objects.filter(theme__is_internal=False, theme__is_archived=False)
+        Theme.partners.through.objects.filter(current("theme__"))
         .values("partner_id", "theme__theme_commands__command_id")
         .annotate(count=Count("pk"))
         .order_by()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from registry import selectors
 from registry.filters import DEFENCE_WIDE, ThemeFilterSet
-from registry.models import Command, Partner, Section, Theme
+from registry.models import Command, Partner, Section
 from registry.resources import ThemeResource
 from registry.signin.policy import is_signed_in
 from registry.tabular import CONTENT_TYPES, export_bytes
@@ -120,12 +120,7 @@ def theme_detail(request, section, slug):
         "theme": theme,
         "agreements": selectors.theme_agreements(theme),
         "editions": theme.editions.order_by("year"),
-        "siblings": Theme.objects.filter(
-            section=theme.section, is_internal=False, is_archived=False
-        )
-        .exclude(pk=theme.pk)
-        .order_by("position", "title")
-        .only("title", "slug", "section_id")[:SIBLINGS_LIMIT],
+        "siblings": selectors.sibling_themes(theme)[:SIBLINGS_LIMIT],
     }
     return render(request, "registry/theme_detail.html", context)
 
@@ -143,7 +138,7 @@ def section_detail(request, key):
         Section.objects.prefetch_related(Prefetch("partners", Partner.objects.order_by("name_nl"))),
         key=key,
     )
-    themes = selectors.public_themes().filter(section=section, is_archived=False)
+    themes = selectors.current_themes().filter(section=section)
     context = {
         "section": section,
         **first_themes(themes.order_by("position", "title"), f"section={section.key}"),
@@ -171,8 +166,8 @@ def partner_list(request):
 def partner_detail(request, code):
     partner = get_object_or_404(Partner, code=code)
     themes = (
-        selectors.public_themes()
-        .filter(partners=partner, is_archived=False)
+        selectors.current_themes()
+        .filter(partners=partner)
         .order_by("section__position", "position")
     )
     context = {
@@ -193,8 +188,8 @@ def command_list(request):
 def command_detail(request, code):
     command = get_object_or_404(Command.objects.select_related("parent"), code=code)
     themes = (
-        selectors.public_themes()
-        .filter(theme_commands__command=command, is_archived=False)
+        selectors.current_themes()
+        .filter(theme_commands__command=command)
         .order_by("section__position", "position")
     )
     context = {"command": command, **first_themes(themes, f"command={command.code}")}

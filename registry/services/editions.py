@@ -30,9 +30,16 @@ class Comparison:
     unchanged: int
 
 
-def compare_editions(older, newer):
+def compare_editions(older, newer, *, texts=None):
+    """What changed between two editions, from ``texts`` (by default every theme's).
+
+    The staff's comparison sees every theme; a public output passes
+    ``registry.selectors.public_theme_texts()``.
+    """
+    texts = ThemeEdition.objects.all() if texts is None else texts
+
     def snapshot(edition):
-        links = ThemeEdition.objects.filter(edition=edition).select_related("theme__section")
+        links = texts.filter(edition=edition).select_related("theme__section")
         return {(link.theme.section.key, link.theme.title): link for link in links}
 
     before, after = snapshot(older), snapshot(newer)

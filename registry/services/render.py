@@ -1,14 +1,16 @@
 """The registry's content of one edition, as a document to render."""
 
+from registry import selectors
 from registry.annex.renderer import AnnexDocument, Changes, DocumentSection, DocumentTheme
-from registry.models import Edition, Section, ThemeEdition
+from registry.models import Edition, Section
 from registry.services.editions import compare_editions
 
 
 def edition_document(edition: Edition, *, with_changes=False) -> AnnexDocument:
     """The annex of an edition, public records only, with the text that edition gave them."""
     links = (
-        ThemeEdition.objects.filter(edition=edition, theme__is_internal=False)
+        selectors.public_theme_texts()
+        .filter(edition=edition)
         .select_related("theme")
         .order_by("theme__position", "theme__title")
     )
@@ -42,7 +44,7 @@ def _changes(edition):
     previous = Edition.objects.filter(year__lt=edition.year).order_by("-year").first()
     if previous is None:
         return None
-    comparison = compare_editions(previous, edition)
+    comparison = compare_editions(previous, edition, texts=selectors.public_theme_texts())
 
     def label(link):
         return f"{link.title} ({link.theme.section.heading})"
