@@ -8,9 +8,14 @@ fields, in a form the annex parser reads back to the same theme.
 
 import html
 import io
+import re
 from dataclasses import dataclass, field
 
 COMMAND_SEPARATOR = ", "
+# What XML 1.0, and so a Word document, cannot hold: the control characters below U+0020 apart
+# from tab, line feed and carriage return, halves of a surrogate pair on their own, and the
+# non-characters U+FFFE and U+FFFF. The models' text fields refuse them (registry/validators.py).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -138,37 +143,47 @@ def render_docx(document: AnnexDocument) -> bytes:
     from docx.shared import Pt
 
     word = Document()
-    word.core_properties.title = document.title
+    word.core_properties.title = _word(document.title)
     word.core_properties.language = "nl-NL"
     word.styles["Normal"].font.size = Pt(11)
-    word.add_heading(document.title, level=0)
+    word.add_heading(_word(document.title), level=0)
     for paragraph in document.introduction:
-        word.add_paragraph(paragraph)
+        word.add_paragraph(_word(paragraph))
     for section in document.sections:
-        word.add_heading(section.heading, level=1)
+        word.add_heading(_word(section.heading), level=1)
         for paragraph in section.introduction:
-            word.add_paragraph(paragraph)
+            word.add_paragraph(_word(paragraph))
         for theme in section.themes:
             title, separator, rest = theme.title_and_rest
             paragraph = word.add_paragraph()
             if title:
-                paragraph.add_run(title).bold = True
+                paragraph.add_run(_word(title)).bold = True
                 if separator == "\n":
                     paragraph.add_run().add_break()
                 else:
                     paragraph.add_run(separator)
-            paragraph.add_run(rest)
+            paragraph.add_run(_word(rest))
     if document.changes:
         heading, *lines = _appendix_blocks(document.changes, bullet="")
-        word.add_heading(heading, level=1)
+        word.add_heading(_word(heading), level=1)
         for line in lines:
             if line in (APPENDIX["new"], APPENDIX["changed"], APPENDIX["gone"]):
                 word.add_heading(line, level=2)
             else:
-                word.add_paragraph(line, style="List Bullet")
+                word.add_paragraph(_word(line), style="List Bullet")
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _word(text):
+    """Text as a Word document can hold it (XML 1.0).
+
+    The models refuse characters that XML cannot hold; text stored before they did, or past
+    them, must still render. Word writes a line break within a paragraph as a vertical tab, so
+    that becomes a line break (python-docx writes "\\n" as one); the others are left out.
+    """
+    return NOT_IN_XML.sub("", text.replace("\x0b", "\n"))
 
 
 RENDERERS = {
