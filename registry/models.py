@@ -26,6 +26,7 @@ from registry.choices import (
     PartnerKind,
     ThemeStatus,
 )
+from registry.validators import validate_document_text
 
 iso_alpha3 = RegexValidator(
     r"^[A-Z]{3}$", _("A country code is an ISO 3166-1 alpha-3 code: three capital letters.")
@@ -80,9 +81,13 @@ class NaturalKeyManager(models.Manager):
 
 
 class Command(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name_nl = models.CharField(_("Dutch name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200)
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[validate_document_text]
+    )
+    name_nl = models.CharField(_("Dutch name"), max_length=200, validators=[validate_document_text])
+    name_en = models.CharField(
+        _("English name"), max_length=200, validators=[validate_document_text]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=CommandKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -142,10 +147,13 @@ class Partner(models.Model):
         max_length=20,
         unique=True,
         help_text=_("ISO 3166-1 alpha-3 code for a country, the acronym for an organisation."),
+        validators=[validate_document_text],
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
-    name_nl = models.CharField(_("Dutch name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200)
+    name_nl = models.CharField(_("Dutch name"), max_length=200, validators=[validate_document_text])
+    name_en = models.CharField(
+        _("English name"), max_length=200, validators=[validate_document_text]
+    )
 
     objects = NaturalKeyManager("code")
     history = history()
@@ -174,8 +182,10 @@ class Partner(models.Model):
 
 class Edition(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=year_range)
-    title = models.CharField(_("title"), max_length=255)
-    introduction = models.TextField(_("introduction"), blank=True)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_document_text])
+    introduction = models.TextField(
+        _("introduction"), blank=True, validators=[validate_document_text]
+    )
 
     objects = NaturalKeyManager("year")
 
@@ -194,8 +204,10 @@ class Edition(models.Model):
 class Section(models.Model):
     key = models.SlugField(_("key"), max_length=50, unique=True)
     position = models.PositiveSmallIntegerField(_("position"))
-    heading = models.CharField(_("heading"), max_length=255)
-    introduction = models.TextField(_("introduction"), blank=True)
+    heading = models.CharField(_("heading"), max_length=255, validators=[validate_document_text])
+    introduction = models.TextField(
+        _("introduction"), blank=True, validators=[validate_document_text]
+    )
     partners = models.ManyToManyField(
         Partner, verbose_name=_("partners"), blank=True, related_name="sections"
     )
@@ -222,10 +234,10 @@ class Theme(models.Model):
     section = models.ForeignKey(
         Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="themes"
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_document_text])
     slug = models.SlugField(_("slug"), max_length=255)
     position = models.PositiveIntegerField(_("position in section"), default=0)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), validators=[validate_document_text])
     partners = models.ManyToManyField(
         Partner, verbose_name=_("partners"), blank=True, related_name="themes"
     )
@@ -355,10 +367,14 @@ class ThemeEdition(models.Model):
     edition = models.ForeignKey(
         Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="+"
     )
-    title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"))
+    title = models.CharField(_("title"), max_length=255, validators=[validate_document_text])
+    description = models.TextField(_("description"), validators=[validate_document_text])
     commands = models.CharField(
-        _("commands"), max_length=200, blank=True, help_text=_("Codes as CZSK|CLAS.")
+        _("commands"),
+        max_length=200,
+        blank=True,
+        help_text=_("Codes as CZSK|CLAS."),
+        validators=[validate_document_text],
     )
     paragraph = models.TextField(
         _("paragraph as printed"),
@@ -366,6 +382,7 @@ class ThemeEdition(models.Model):
         help_text=_(
             "The paragraph as this edition of the annex printed it, when it came from the text."
         ),
+        validators=[validate_document_text],
     )
 
     objects = NaturalKeyManager("theme__section__key", "theme__title", "edition__year")
@@ -390,7 +407,7 @@ class ThemeEdition(models.Model):
 class Agreement(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=AgreementKind.choices)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("title"), max_length=255, validators=[validate_document_text])
     date_signed = models.DateField(
         _("date"),
         null=True,
@@ -404,7 +421,9 @@ class Agreement(models.Model):
         default=DatePrecision.UNKNOWN,
     )
     status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_document_text]
+    )
     is_internal = models.BooleanField(
         _("internal"),
         default=False,

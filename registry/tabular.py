@@ -30,8 +30,11 @@ import csv
 import datetime
 import io
 import json
+import re
 import warnings
+import zipfile
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import PurePath
 
 import openpyxl
@@ -59,6 +62,36 @@ EXPORT_DELIMITER = ";"
 BINARY_BYTES = bytes(sorted(set(range(32)) - set(b"\t\n\r\x0b\x0c\x1a")))
 BINARY_SAMPLE_BYTES = 64 * 1024
 SHOWN_VALUE_CHARS = 50
+
+# What a file may unpack to (see "Limits" in the module docstring). An export of 20,000 themes
+# with descriptions of a thousand characters is 3.4 MB as XLSX and unpacks to 35 MB in one
+# worksheet of 1.5 million tags; every limit leaves room above that.
+MAX_UNPACKED_MB = 100
+MAX_WORKBOOK_PARTS = 1_000
+MAX_SHEET_ROWS = 1_048_576  # rows of a worksheet, empty rows included: Excel's own limit
+MAX_COLUMNS = 100  # up to column CV; WIDE_COLUMN below must agree
+# Cells beyond column CV, which must be empty: formatting leaves such cells, and openpyxl
+# fills each of their rows with empty cells up to them (16,384 for column XFD).
+MAX_FAR_CELLS = 1_000
+MAX_SHARED_STRINGS = 200_000
+MAX_RECORD_TAGS = 10_000  # XML tags in one row, or in one text of the shared strings
+MAX_STREAMED_PART_TAGS = 3_000_000  # in one worksheet, or in the shared strings
+MAX_OTHER_PART_TAGS = 200_000  # in any other part (styles, workbook, relations, ...)
+MAX_TAG_BYTES = 64 * 1024
+MAX_CELL_CHARS = 32_767  # what a cell of Excel holds
+MAX_NESTING = 20  # lists and objects within each other, in JSON and YAML
+SCAN_CHUNK_BYTES = 1024 * 1024
+# A cell reference beyond column CV (MAX_COLUMNS): three letters, or D..Z or CW..CZ first.
+WIDE_COLUMN = re.compile(
+    rb"""\sr\s*=\s*["']\$?(?:[a-z]{3}|[d-z][a-z]|c[w-z])\$?[0-9]""", re.IGNORECASE
+)
+# The number in a row's opening tag (the text after "<row", up to its ">").
+ROW_NUMBER = re.compile(rb"""[^>]*?\sr\s*=\s*["']([^"'>]{1,40})""")
+XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,31}:)?([A-Za-z_][\w.-]{0,63})(?=[\s/>])")
+DOCTYPE = b"<!DOCTYPE"
+# Characters that no stored text can hold: NUL, and halves of a surrogate pair on their own
+# (JSON's "\ud800"); they cannot even be shown in a message.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class TableError(ValueError):
@@ -127,7 +160,7 @@ def _format_from_name(file_name: str) -> str:
 
 
 def _read_csv(data: bytes, file_name: str, max_rows: int) -> Table:
-    text, encoding = _decode_spreadsheet_text(data, file_name)
+    text, encoding = decode_text(data, file_name)
     delimiter = _detect_delimiter(text)
     headers, rows, numbers = _collect_rows(
         _csv_records(text, delimiter, file_name), file_name, max_rows
@@ -135,29 +168,116 @@ def _read_csv(data: bytes, file_name: str, max_rows: int) -> Table:
     return Table("csv", headers, rows, numbers, encoding=encoding, delimiter=delimiter)
 
 
-def _decode_spreadsheet_text(data: bytes, file_name: str) -> tuple[str, str]:
-    """Decode as Excel writes CSV: UTF-8 (with or without BOM), else Windows-1252.
+# Text and its encoding -----------------------------------------------------------------------
 
-    Excel's "Unicode text" is UTF-16 with a BOM; it is recognised by that BOM before the
-    binary check, which its NUL bytes would fail.
+# A complete character of two to four bytes in UTF-8 (RFC 3629, without surrogates).
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+HIGH_BYTES = bytes(range(0x80, 0x100))
+# What Dutch text in Windows-1252 holds besides ASCII letters: letters with diacritics, the
+# euro sign, typographic quotes and dashes, and a few signs. Windows-1252 decodes nearly every
+# byte, so any other file that passed the binary check would come out as text too; read that
+# way, it shows characters Dutch text rarely has (ð, þ, ¤, ¬, ˆ, ...), or mostly accented
+# letters (Cyrillic or Greek text in its own code page).
+WINDOWS_1252_SIGNS = set("€‚„…†•‘’“”–—™°²³¹½¼¾§±×·«»©®µ\xa0")
+MAX_UNUSUAL_SHARE = 0.1  # of the characters beyond ASCII
+MAX_ACCENTED_SHARE = 0.3  # of the letters, once there are more than MIN_ACCENTED
+MIN_ACCENTED = 20
+NON_ASCII = re.compile("[^\x00-\x7f]")
+NOT_ASCII_LETTERS = re.compile("[^A-Za-z]+")
+BOM = "\ufeff"
+
+
+def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
+    """Text as Excel and Word write it, and the encoding it was read in.
+
+    UTF-8 (with or without BOM), else Windows-1252 when reading it so gives plausible text;
+    Excel's "Unicode text" is UTF-16 with a BOM, recognised by that BOM before the binary
+    check, which its NUL bytes would fail. A second BOM at the start is removed as well.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(data, "utf-16", file_name), "utf-16"
-    _reject_binary(data, file_name)
+        text, encoding = decode_utf16(data, file_name), "utf-16"
+    else:
+        _reject_binary(data, file_name)
+        text, encoding = decode_8_bit(data, file_name)
+    return text.lstrip(BOM), encoding
+
+
+def decode_utf16(data: bytes, file_name: str) -> str:
+    return _decode(data, "utf-16", file_name)
+
+
+def decode_8_bit(data: bytes, file_name: str) -> tuple[str, str]:
+    """UTF-8 (a BOM promises it), else Windows-1252 when that reading is plausible."""
     if data.startswith(codecs.BOM_UTF8):
         # A BOM promises UTF-8: a file that breaks that promise is damaged, not Windows-1252.
         return _decode(data, "utf-8-sig", file_name), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # Windows-1252 decodes nearly every byte, which is why binary files are refused first.
-        return _decode(data, "cp1252", file_name), "cp1252"
+    except UnicodeDecodeError as error:
+        if _mostly_utf8(data):
+            raise _broken_utf8(data, error.start, file_name) from None
+    text = _decode(data, "cp1252", file_name)
+    _check_windows_1252(text, file_name)
+    return text, "cp1252"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the bytes beyond ASCII are mostly complete UTF-8 characters.
+
+    In Windows-1252 text such a sequence is a capital with an accent directly followed by a
+    typographic sign ("Ã©"), which Dutch text hardly ever has.
+    """
+    in_sequences = sum(map(len, UTF8_SEQUENCE.findall(data)))
+    high = len(data) - len(data.translate(None, HIGH_BYTES))
+    return in_sequences > 0 and in_sequences >= high - in_sequences
+
+
+def _check_windows_1252(text: str, file_name: str) -> None:
+    beyond_ascii = NON_ASCII.findall(text)
+    unusual = [c for c in beyond_ascii if not c.isalpha() and c not in WINDOWS_1252_SIGNS]
+    accented = [char for char in beyond_ascii if char.isalpha()]
+    letters = len(accented) + len(NOT_ASCII_LETTERS.sub("", text))
+    mostly_accented = len(accented) > max(MIN_ACCENTED, MAX_ACCENTED_SHARE * letters)
+    if len(unusual) > MAX_UNUSUAL_SHARE * len(beyond_ascii) or mostly_accented:
+        first = (unusual or accented)[0]
+        raise TableError(
+            _(
+                "The file “%(file)s” is not UTF-8, and read as Windows-1252 it would hold "
+                "characters that Dutch or English text hardly has (such as “%(character)s” "
+                "at line %(line)s). Save it as “CSV UTF-8” and try again."
+            )
+            % {
+                "file": file_name,
+                "character": first,
+                "line": text[: text.index(first)].count("\n") + 1,
+            }
+        )
+
+
+def _broken_utf8(data: bytes, position: int, file_name: str) -> TableError:
+    return TableError(
+        _(
+            "The file “%(file)s” is UTF-8 text with a damaged character at line %(line)s "
+            "(byte %(byte)s of the file). Save it again as UTF-8 and try again."
+        )
+        % {
+            "file": file_name,
+            "line": data[:position].count(b"\n") + 1,
+            "byte": number_format(position + 1, force_grouping=True),
+        }
+    )
 
 
 def _decode(data: bytes, encoding: str, file_name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
+        if encoding == "utf-8-sig":
+            raise _broken_utf8(data, error.start, file_name) from None
         raise TableError(
             _(
                 "The file “%(file)s” cannot be read as text: line %(line)s holds a character "
@@ -217,6 +337,7 @@ def _csv_records(text: str, delimiter: str, file_name: str):
 
 
 def _read_xlsx(data: bytes, file_name: str, max_rows: int) -> Table:
+    check_workbook(data, file_name)
     workbook = _open_workbook(data, file_name)
     try:
         if not workbook.worksheets:
@@ -247,9 +368,288 @@ def _xlsx_records(sheet, file_name: str):
     """(row number, values) per worksheet row, streamed; missing rows come as empty tuples."""
     rows = sheet.iter_rows(values_only=True)
     try:
-        yield from enumerate(rows, start=1)
+        for number, values in enumerate(rows, start=1):
+            # A row numbered far down makes openpyxl produce every row above it.
+            if number > MAX_SHEET_ROWS:
+                raise _too_many_sheet_rows(file_name)
+            yield number, values
+    except TableError:
+        raise
     except Exception:  # read-only mode parses the sheet lazily, so damage shows up here
         raise _not_a_workbook(file_name) from None
+
+
+# What a workbook unpacks to ------------------------------------------------------------------
+
+
+def check_workbook(data: bytes, file_name: str) -> None:
+    """Refuse a workbook that would unpack to more than the limits, before openpyxl reads it.
+
+    First by what the zip directory says (sizes, number of parts), then by reading every part
+    in chunks: the tags it holds, per worksheet its rows, the tags in each row and the columns
+    its cells name, and the texts of the shared strings. The directory cannot make the reading
+    go further than it says: ``zipfile`` inflates a part only to the size the directory gives,
+    and a part that holds more fails its checksum, so it is refused as damaged.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # not a zip file, or a damaged directory
+        raise _not_a_workbook(file_name) from None
+    with archive:
+        parts = archive.infolist()
+        _check_directory(parts, file_name)
+        for part in parts:
+            _scan_part(archive, part, file_name)
+
+
+def _check_directory(parts, file_name: str) -> None:
+    if len(parts) > MAX_WORKBOOK_PARTS:
+        raise TableError(
+            _(
+                "The file “%(file)s” consists of %(count)s parts; a workbook of at most "
+                "%(limit)s parts can be read."
+            )
+            % {
+                "file": file_name,
+                "count": number_format(len(parts), force_grouping=True),
+                "limit": number_format(MAX_WORKBOOK_PARTS, force_grouping=True),
+            }
+        )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
+        raise TableError(
+            _(
+                "The file “%(file)s” unpacks to %(size)s MB; a workbook that unpacks to at "
+                "most %(limit)s MB can be read. Save only the sheet to import, without "
+                "images or other sheets, and try again."
+            )
+            % {
+                "file": file_name,
+                "size": number_format(unpacked // (1024 * 1024), force_grouping=True),
+                "limit": MAX_UNPACKED_MB,
+            }
+        )
+
+
+@dataclass
+class _PartRules:
+    """How a part is read: as records (worksheet rows, shared strings) or all at once.
+
+    The limits are looked up when they are used, so that a test can lower them.
+    """
+
+    root: bytes = b""  # b"worksheet", b"sst" or something else
+    record_start: re.Pattern | None = None
+    records_end: re.Pattern | None = None
+
+    @property
+    def is_worksheet(self):
+        return self.root == b"worksheet"
+
+    @property
+    def max_tags(self):
+        return MAX_STREAMED_PART_TAGS if self.record_start else MAX_OTHER_PART_TAGS
+
+    @property
+    def max_records(self):
+        return MAX_SHEET_ROWS if self.is_worksheet else MAX_SHARED_STRINGS
+
+
+def _records(root: str, tag: str, container: str) -> _PartRules:
+    prefix = rb"(?:[A-Za-z_][\w.-]{0,31}:)?"
+    return _PartRules(
+        root=root.encode(),
+        record_start=re.compile(rb"<" + prefix + tag.encode() + rb"(?=[\s/>])"),
+        records_end=re.compile(rb"</" + prefix + container.encode() + rb"\s*>"),
+    )
+
+
+PART_RULES = {
+    b"worksheet": _records("worksheet", "row", "sheetData"),
+    b"sst": _records("sst", "si", "sst"),
+}
+OTHER_PART = _PartRules()
+
+
+@dataclass
+class _PartScan:
+    name: str
+    file_name: str
+    rules: _PartRules = None
+    tags: int = 0
+    records: int = 0
+    record_tags: int | None = None  # of the record being read; None before the first
+    records_done: bool = False
+    far_cells: int = 0
+    carry: bytes = b""  # a tag that the chunk cut in two
+
+
+def _scan_part(archive, part, file_name: str) -> None:
+    scan = _PartScan(part.filename, file_name)
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(SCAN_CHUNK_BYTES):
+                _scan_chunk(scan, scan.carry + chunk)
+            _scan_piece(scan, scan.carry)
+    except TableError:
+        raise
+    except Exception:  # damaged or encrypted parts, a checksum that does not match, ...
+        raise _not_a_workbook(file_name) from None
+
+
+def _scan_chunk(scan: _PartScan, buffer: bytes) -> None:
+    """Scan the buffer up to a tag it cuts in two, which is carried to the next chunk."""
+    if scan.rules is None:
+        root = XML_ROOT.search(buffer)
+        if root is None and len(buffer) < MAX_TAG_BYTES:
+            scan.carry = buffer  # the root element's name is still to come
+            return
+        scan.rules = PART_RULES.get(root.group(1) if root else b"", OTHER_PART)
+    cut = buffer.rfind(b"<")
+    if cut == -1 or buffer.find(b">", cut) != -1:
+        cut = len(buffer)
+    elif len(buffer) - cut > MAX_TAG_BYTES:
+        raise TableError(
+            _(
+                "The part “%(part)s” of “%(file)s” holds an XML tag of more than %(limit)s "
+                "KB; it cannot be read."
+            )
+            % {"part": scan.name, "file": scan.file_name, "limit": MAX_TAG_BYTES // 1024}
+        )
+    _scan_piece(scan, buffer[:cut])
+    scan.carry = buffer[cut:]
+
+
+def _scan_piece(scan: _PartScan, piece: bytes) -> None:
+    """Count the tags of complete tags and text; per record, when the part has records."""
+    if not piece:
+        return
+    if DOCTYPE in piece:
+        raise TableError(
+            _(
+                "The part “%(part)s” of “%(file)s” holds a document type declaration "
+                "(<!DOCTYPE>), which Excel never writes; it is not read."
+            )
+            % {"part": scan.name, "file": scan.file_name}
+        )
+    scan.tags += piece.count(b"<")
+    if scan.tags > scan.rules.max_tags:
+        raise _too_many_tags(scan, scan.rules.max_tags)
+    if scan.rules.record_start is None or scan.records_done:
+        return
+    end = scan.rules.records_end.search(piece)
+    if end:
+        piece, scan.records_done = piece[: end.start()], True
+    _count_records(scan, piece)
+    if scan.rules.is_worksheet:
+        scan.far_cells += len(WIDE_COLUMN.findall(piece))
+        if scan.far_cells > MAX_FAR_CELLS:
+            raise TableError(
+                _(
+                    "The part “%(part)s” of “%(file)s” has more than %(count)s cells beyond "
+                    "column %(last)s; at most %(limit)s columns can be read, and at most "
+                    "%(count)s empty cells beyond them."
+                )
+                % {
+                    "part": scan.name,
+                    "file": scan.file_name,
+                    "count": number_format(MAX_FAR_CELLS, force_grouping=True),
+                    "last": get_column_letter(MAX_COLUMNS),
+                    "limit": MAX_COLUMNS,
+                }
+            )
+
+
+def _count_records(scan: _PartScan, piece: bytes) -> None:
+    first, *records = scan.rules.record_start.split(piece)
+    if scan.record_tags is not None:
+        scan.record_tags += first.count(b"<")
+        _check_record(scan)
+    for record in records:
+        scan.records += 1
+        if scan.records > scan.rules.max_records:
+            raise _too_many_records(scan)
+        scan.record_tags = 1 + record.count(b"<")
+        _check_record(scan)
+        if scan.rules.is_worksheet:
+            _check_row_number(scan, record)
+
+
+def _check_row_number(scan: _PartScan, record: bytes) -> None:
+    """A row numbered beyond the last: openpyxl would produce every empty row above it."""
+    found = ROW_NUMBER.match(record)
+    try:
+        number = float(found.group(1)) if found else 0  # openpyxl reads "1e9" as well
+    except ValueError:
+        return  # openpyxl refuses it as damage
+    if number > MAX_SHEET_ROWS:
+        raise TableError(
+            _(
+                "Row %(row)s of a worksheet of “%(file)s” lies beyond row %(limit)s, the last "
+                "row of a worksheet; it cannot be read."
+            )
+            % {
+                "row": number_format(number, decimal_pos=0, force_grouping=True),
+                "file": scan.file_name,
+                "limit": number_format(MAX_SHEET_ROWS, force_grouping=True),
+            }
+        )
+
+
+def _check_record(scan: _PartScan) -> None:
+    if scan.record_tags > MAX_RECORD_TAGS:
+        raise TableError(
+            _(
+                "Record %(number)s of the part “%(part)s” of “%(file)s” (a row, or a text of "
+                "the shared strings) holds more than %(limit)s XML tags; it cannot be read."
+            )
+            % {
+                "number": number_format(scan.records, force_grouping=True),
+                "part": scan.name,
+                "file": scan.file_name,
+                "limit": number_format(MAX_RECORD_TAGS, force_grouping=True),
+            }
+        )
+
+
+def _too_many_records(scan: _PartScan) -> TableError:
+    if scan.rules.is_worksheet:
+        return _too_many_sheet_rows(scan.file_name)
+    return TableError(
+        _(
+            "The file “%(file)s” holds more than %(limit)s different texts (its shared "
+            "strings); at most %(limit)s can be read. Split it into smaller files."
+        )
+        % {
+            "file": scan.file_name,
+            "limit": number_format(MAX_SHARED_STRINGS, force_grouping=True),
+        }
+    )
+
+
+def _too_many_sheet_rows(file_name: str) -> TableError:
+    return TableError(
+        _(
+            "A worksheet of “%(file)s” has more than %(limit)s rows, empty rows included; at "
+            "most %(limit)s rows can be read. Delete the empty rows below the data, or split "
+            "the file."
+        )
+        % {"file": file_name, "limit": number_format(MAX_SHEET_ROWS, force_grouping=True)}
+    )
+
+
+def _too_many_tags(scan: _PartScan, limit: int) -> TableError:
+    return TableError(
+        _(
+            "The part “%(part)s” of “%(file)s” holds more than %(limit)s XML tags; at most "
+            "%(limit)s can be read."
+        )
+        % {
+            "part": scan.name,
+            "file": scan.file_name,
+            "limit": number_format(limit, force_grouping=True),
+        }
+    )
 
 
 def _not_a_workbook(file_name: str) -> TableError:
@@ -268,19 +668,87 @@ def _collect_rows(records, file_name: str, max_rows: int):
     first = next(records, None)
     if first is None:
         raise TableError(_("The file “%(file)s” is empty.") % {"file": file_name})
-    headers = _header_names([_spreadsheet_text(value) for value in first[1]], file_name)
+    header_values = first[1]
+    if len(header_values) > MAX_COLUMNS:
+        named = [index for index, value in enumerate(header_values) if value not in (None, "")]
+        if named and named[-1] >= MAX_COLUMNS:
+            raise _too_many_columns(file_name, named[-1] + 1)
+        header_values = header_values[:MAX_COLUMNS]
+    headers = _header_names([_spreadsheet_text(value) for value in header_values], file_name)
     rows, numbers = [], []
     for number, values in records:
-        texts = [_spreadsheet_text(value) for value in values]
+        texts = [_spreadsheet_text(value) for value in _within_columns(values, number, file_name)]
         if not any(texts):
             continue
         if len(rows) == max_rows:
             raise _too_many_rows(file_name, max_rows)
         _reject_values_without_header(texts, headers, number, file_name)
-        rows.append({name: texts[i] if i < len(texts) else "" for i, name in enumerate(headers)})
+        row = {name: texts[i] if i < len(texts) else "" for i, name in enumerate(headers)}
+        _check_cells(row, number, file_name, spreadsheet=True)
+        rows.append(row)
         numbers.append(number)
     _require_rows(rows, file_name)
     return headers, rows, numbers
+
+
+def _within_columns(values, number: int, file_name: str):
+    """The values up to column MAX_COLUMNS; those beyond must be empty (counted in C)."""
+    if len(values) <= MAX_COLUMNS:
+        return values
+    beyond = values[MAX_COLUMNS:]
+    if beyond.count(None) + beyond.count("") < len(beyond):
+        index = next(i for i, value in enumerate(beyond) if value not in (None, ""))
+        raise TableError(
+            _(
+                "Row %(row)s of “%(file)s” has a value in column %(column)s; at most "
+                "%(limit)s columns (up to %(last)s) can be read."
+            )
+            % {
+                "row": number,
+                "file": file_name,
+                "column": get_column_letter(MAX_COLUMNS + index + 1),
+                "limit": MAX_COLUMNS,
+                "last": get_column_letter(MAX_COLUMNS),
+            }
+        )
+    return values[:MAX_COLUMNS]
+
+
+def _check_cells(row: dict[str, str], number: int, file_name: str, *, spreadsheet: bool):
+    """Every value storable and of a length a cell holds; the names too, once, by the caller."""
+    for name, text in row.items():
+        unstorable = UNSTORABLE.search(text)
+        if unstorable is None and len(text) <= MAX_CELL_CHARS:
+            continue
+        names = {"row": number, "column": name, "file": file_name, "limit": MAX_CELL_CHARS}
+        if unstorable is not None:
+            names["character"] = f"U+{ord(unstorable.group()):04X}"
+            message = (
+                _(
+                    "Row %(row)s, column “%(column)s” of “%(file)s” holds a character that no "
+                    "text can store (%(character)s); remove it and try again."
+                )
+                if spreadsheet
+                else _(
+                    "Item %(row)s of “%(file)s” holds under “%(column)s” a character that no "
+                    "text can store (%(character)s); remove it and try again."
+                )
+            )
+        else:
+            names["length"] = number_format(len(text), force_grouping=True)
+            names["limit"] = number_format(MAX_CELL_CHARS, force_grouping=True)
+            message = (
+                _(
+                    "Row %(row)s, column “%(column)s” of “%(file)s” holds %(length)s "
+                    "characters; a cell holds at most %(limit)s, as in Excel."
+                )
+                if spreadsheet
+                else _(
+                    "Item %(row)s of “%(file)s” holds %(length)s characters under "
+                    "“%(column)s”; a value holds at most %(limit)s, as in Excel."
+                )
+            )
+        raise TableError(message % names)
 
 
 def _header_names(texts: list[str], file_name: str) -> tuple[str, ...]:
@@ -292,6 +760,11 @@ def _header_names(texts: list[str], file_name: str) -> tuple[str, ...]:
             _("The first row of “%(file)s” is empty; it must hold the column names.")
             % {"file": file_name}
         )
+    if len(texts) > MAX_COLUMNS:
+        raise _too_many_columns(file_name, len(texts))
+    # By column letter: a name that cannot be stored cannot be shown either.
+    letters = {get_column_letter(index + 1): name for index, name in enumerate(texts)}
+    _check_cells(letters, 1, file_name, spreadsheet=True)
     seen = {}
     for index, name in enumerate(texts):
         column = get_column_letter(index + 1)
@@ -318,6 +791,13 @@ def _header_names(texts: list[str], file_name: str) -> tuple[str, ...]:
     return tuple(texts)
 
 
+def _too_many_columns(file_name: str, count: int) -> TableError:
+    return TableError(
+        _("The file “%(file)s” has %(count)s columns; at most %(limit)s columns can be read.")
+        % {"file": file_name, "count": count, "limit": MAX_COLUMNS}
+    )
+
+
 def _reject_values_without_header(texts, headers, number: int, file_name: str) -> None:
     for index in range(len(headers), len(texts)):
         if texts[index]:
@@ -337,7 +817,7 @@ def _reject_values_without_header(texts, headers, number: int, file_name: str) -
 
 
 def _read_json(data: bytes, file_name: str, max_rows: int) -> Table:
-    text = _decode_utf8(data, file_name)
+    text, encoding = _decode_utf8(data, file_name)
 
     def unique_keys(pairs):
         # json.loads keeps the last of two equal keys without a word; refuse instead.
@@ -348,18 +828,55 @@ def _read_json(data: bytes, file_name: str, max_rows: int) -> Table:
             raise _duplicate_key(file_name, duplicate)
         return row
 
+    _check_json_nesting(text, file_name)
     try:
-        document = json.loads(text, object_pairs_hook=unique_keys)
+        # Whole numbers stay the text they are: a cell is text, and int() refuses more than
+        # 4,300 digits.
+        document = json.loads(text, object_pairs_hook=unique_keys, parse_int=str)
     except json.JSONDecodeError as error:
         raise _malformed(file_name, "JSON", error.msg, error.lineno, error.colno) from None
-    return _read_items(document, "json", file_name, max_rows)
+    return _read_items(document, "json", file_name, max_rows, encoding)
 
 
-class _StringLoader(yaml.SafeLoader):
-    """YAML's safe loader, but a plain scalar stays the text it is, apart from null.
+JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+BRACKET_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _check_json_nesting(text: str, file_name: str) -> None:
+    """Refuse lists and objects nested deeper than MAX_NESTING before the parser recurses."""
+    brackets = NOT_A_BRACKET.sub("", JSON_STRING.sub("", text))
+    if max(accumulate(map(BRACKET_DEPTH.__getitem__, brackets)), default=0) <= MAX_NESTING:
+        return
+    depth = 0
+    for match in re.finditer(JSON_STRING.pattern + r"|[\[\]{}]", text):
+        depth += BRACKET_DEPTH.get(match.group(), 0)
+        if depth > MAX_NESTING:
+            raise _nested_too_deeply(file_name, text[: match.start()].count("\n") + 1)
+
+
+def _nested_too_deeply(file_name: str, line: int) -> TableError:
+    return TableError(
+        _(
+            "The file “%(file)s” nests lists or objects more than %(limit)s levels deep (at "
+            "line %(line)s); an import file is a list of items with plain values."
+        )
+        % {"file": file_name, "limit": MAX_NESTING, "line": line}
+    )
+
+
+def _plain_scalar(loader, node):
+    return loader.construct_scalar(node)
+
+
+class _StringLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML's safe loader, but a scalar stays the text it is, apart from null.
 
     The default resolvers would read the country code NO as false, 0012 as 12, 010 as 8 and
-    1.10 as 1.1; a table's cells are text, and a stray conversion would change a code.
+    1.10 as 1.1; a table's cells are text, and a stray conversion would change a code. An
+    explicit tag (``!!int``, ``!!timestamp``, ...) keeps its text as well, instead of failing
+    on a value its conversion refuses. libyaml's parser (CSafeLoader) when PyYAML has it: it is
+    ten times faster than the pure-Python one.
     """
 
     yaml_implicit_resolvers = {
@@ -372,25 +889,74 @@ class _StringLoader(yaml.SafeLoader):
     }
 
 
+for _tag in ("bool", "int", "float", "timestamp"):
+    _StringLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _plain_scalar)
+
+
 def _read_yaml(data: bytes, file_name: str, max_rows: int) -> Table:
-    text = _decode_utf8(data, file_name)
+    text, encoding = _decode_utf8(data, file_name)
     try:
+        _check_yaml_events(text, file_name)
         document = yaml.load(text, Loader=_StringLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context
+        if problem == LIBYAML_TOO_DEEP:
+            raise _nested_too_deeply(file_name, line) from None
         raise _malformed(file_name, "YAML", problem, line, column) from None
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        problem = _("a control character (U+%(code)04X)") % {"code": error.character}
+        raise _malformed(file_name, "YAML", problem, line, _column(text, error.position)) from None
     except yaml.YAMLError as error:
         raise _malformed(file_name, "YAML", str(error), 1, 1) from None
-    return _read_items(document, "yaml", file_name, max_rows)
+    return _read_items(document, "yaml", file_name, max_rows, encoding)
 
 
-def _decode_utf8(data: bytes, file_name: str) -> str:
-    """JSON and YAML are UTF-8 by their specifications; a BOM is tolerated."""
+# libyaml stops at 1,000 levels of flow collections ("[[[["), and can get there before the
+# first events reach _check_yaml_events: it reads ahead to see whether "[" starts a key.
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
+def _column(text: str, position: int) -> int:
+    return position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def _check_yaml_events(text: str, file_name: str) -> None:
+    """Refuse aliases and deep nesting from the parser's events, before anything is built.
+
+    An alias repeats a value without its text: nine aliases of nine aliases of ... make a
+    file of a few hundred bytes hold billions of values. Our exports never write one.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_StringLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise TableError(
+                _(
+                    "The file “%(file)s” uses a YAML alias (*%(name)s) at line %(line)s; "
+                    "aliases are not read. Write the value out in full."
+                )
+                % {
+                    "file": file_name,
+                    "name": _shorten(event.anchor),
+                    "line": event.start_mark.line + 1,
+                }
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise _nested_too_deeply(file_name, event.start_mark.line + 1)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _decode_utf8(data: bytes, file_name: str) -> tuple[str, str]:
+    """JSON and YAML are UTF-8 by their specifications; a BOM (even two) is tolerated."""
     _reject_binary(data, file_name)
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding).lstrip(BOM), encoding
     except UnicodeDecodeError as error:
         raise TableError(
             _(
@@ -427,7 +993,7 @@ def _duplicate_key(file_name: str, key: str) -> TableError:
     )
 
 
-def _read_items(document, table_format: str, file_name: str, max_rows: int) -> Table:
+def _read_items(document, table_format: str, file_name: str, max_rows: int, encoding) -> Table:
     """A list of objects, or {"rows": [...]}, with plain values; keys become the headers."""
     if isinstance(document, dict) and "rows" in document:
         document = document["rows"]
@@ -450,18 +1016,30 @@ def _read_items(document, table_format: str, file_name: str, max_rows: int) -> T
     _require_rows(rows, file_name)
     headers = tuple(names.values())
     rows = [{name: row.get(name, "") for name in headers} for row in rows]
-    return Table(table_format, headers, rows, numbers)
+    return Table(table_format, headers, rows, numbers, encoding=encoding)
 
 
 def _item_row(item, number: int, names: dict, file_name: str) -> dict[str, str]:
     if not isinstance(item, dict):
         raise TableError(
             _("Item %(item)s of “%(file)s” is not an object with keys and values: “%(value)s”.")
-            % {"item": number, "file": file_name, "value": _shorten(str(item))}
+            % {"item": number, "file": file_name, "value": _describe(item)}
         )
     row = {}
     for key, value in item.items():
         name = _plain_text(key)
+        if UNSTORABLE.search(name):
+            raise TableError(
+                _(
+                    "Item %(item)s of “%(file)s” has a key that holds a character that no text "
+                    "can store (%(character)s)."
+                )
+                % {
+                    "item": number,
+                    "file": file_name,
+                    "character": f"U+{ord(UNSTORABLE.search(name).group()):04X}",
+                }
+            )
         if not name:
             raise TableError(
                 _("Item %(item)s of “%(file)s” has an empty key.")
@@ -477,8 +1055,20 @@ def _item_row(item, number: int, names: dict, file_name: str) -> dict[str, str]:
             )
         if names.setdefault(name.casefold(), name) != name or name in row:
             raise _duplicate_key(file_name, name)
+        if len(names) > MAX_COLUMNS:
+            raise _too_many_columns(file_name, len(names))
         row[name] = _plain_text(value)
+    _check_cells(row, number, file_name, spreadsheet=False)
     return row
+
+
+def _describe(value) -> str:
+    """A value for a message, without turning a list of lists (of aliases) into text."""
+    if isinstance(value, (list, tuple)):
+        return _("a list of %(count)s values") % {"count": len(value)}
+    if isinstance(value, (set, frozenset)):
+        return _("a set of %(count)s values") % {"count": len(value)}
+    return _shorten(str(value))
 
 
 def _require_rows(rows: list, file_name: str) -> None:
@@ -507,7 +1097,8 @@ def _plain_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        # A BOM at the start of a value is left over from files joined together.
+        return value.strip().lstrip(BOM).strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime.datetime):
@@ -521,9 +1112,10 @@ def _plain_text(value) -> str:
 
 
 def _shorten(text: str) -> str:
-    if len(text) <= SHOWN_VALUE_CHARS:
-        return text
-    return text[: SHOWN_VALUE_CHARS - 1] + "…"
+    """A value as a message shows it: at most SHOWN_VALUE_CHARS, and only what can be shown."""
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[: SHOWN_VALUE_CHARS - 1] + "…"
+    return UNSTORABLE.sub("\ufffd", text)
 
 
 # Writing -------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """The annex parser, on the 2016 text (against a hand transcription) and on edge cases."""
 
+import random
 import re
 
 import pytest
 
 from registry.annex.parser import AnnexParseError, parse_annex
+from registry.annex.renderer import escape
 from tests import annex_2016_expected as expected
 
 PAGE_BREAK = "\n\n\n \n\n \n\n"
@@ -188,3 +190,52 @@ class TestLayoutsOfLaterEditions:
     def test_texts_that_are_no_annex(self, text, message):
         with pytest.raises(AnnexParseError, match=message):
             parse_annex(text)
+
+
+class TestEscapedParagraphs:
+    """The escapes the renderer writes (registry/annex/parser.py, "Escaped paragraphs")."""
+
+    def test_an_escaped_theme_is_read_as_written(self):
+        text = annex(
+            "\\Cyber\\: een: titel: description with \\(brackets\\)\\nand\\s\\stwo\\tlines"
+            "\\u00a0\\\\ (CLAS, DCC)\n"
+        )
+        [theme] = parse_annex(text).themes
+        assert theme.title == "Cyber: een"
+        assert theme.description == "titel: description with (brackets)\nand  two\tlines\u00a0\\"
+        assert theme.commands == ("CLAS", "DCC")
+        assert theme.paragraph == ""
+
+    def test_an_escaped_paragraph_without_a_title_is_an_introduction(self):
+        text = annex("\\Samenwerkingsgebieden met Mars\\nTitel\\: geen thema\n\nCyber: ja. (DCC)\n")
+        section = parse_annex(text).sections[0]
+        assert section.introduction == ["Samenwerkingsgebieden met Mars\nTitel: geen thema"]
+        assert [theme.title for theme in section.themes] == ["Cyber"]
+
+    def test_an_escaped_theme_with_unknown_commands_is_refused_with_its_line(self):
+        with pytest.raises(AnnexParseError) as caught:
+            parse_annex(annex("\\Cyber: tekst (NAVO)\n"))
+        assert caught.value.line == 6
+        assert "onbekende commandocode(s) 'NAVO'" in caught.value.message
+
+    def test_an_escaped_paragraph_does_not_continue_one_across_a_page_break(self):
+        text = annex("Cyber: tekst zonder punt" + PAGE_BREAK + "\\Artillerie: meer. (CLAS)\n")
+        assert [theme.title for theme in parse_annex(text).themes] == ["Cyber", "Artillerie"]
+
+
+HOSTILE_CHARACTERS = ["a", "B", " ", "  ", ":", ": ", "(", ")", "\\", "\n", "\r\n", "\t", "\u00a0"]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_any_text_escaped_by_the_renderer_reads_back_exactly(seed):
+    generator = random.Random(seed)
+
+    def text():
+        parts = [generator.choice(HOSTILE_CHARACTERS) for _ in range(generator.randint(1, 12))]
+        return "x" + "".join(parts) + "y"
+
+    title, description = text(), text()
+    written = f"\\{escape(title)}: {escape(description)} (CLAS)"
+    [theme] = parse_annex(annex(written + "\n")).themes
+    assert (theme.title, theme.description, theme.commands) == (title, description, ("CLAS",))
+    assert "\n" not in written

@@ -10,9 +10,16 @@ from html.parser import HTMLParser
 import docx
 import pytest
 from django.core.management import call_command
+from markdown_it import MarkdownIt
 
 from registry.annex.parser import parse_annex
-from registry.annex.renderer import render_docx, render_html, render_markdown, render_text
+from registry.annex.renderer import (
+    DocumentTheme,
+    render_docx,
+    render_html,
+    render_markdown,
+    render_text,
+)
 from registry.models import (
     Agreement,
     Command,
@@ -300,3 +307,148 @@ def test_admin_downloads_of_an_edition(admin_client):
         response = admin_client.get(url)
         assert response.status_code == 200
         assert f"bijlage-2-{edition.year}.{file_format}" in response["Content-Disposition"]
+
+
+# Hostile record text: the text and Markdown renderings keep their structure (issue 10, §4) ----
+
+# Each wraps a theme's description ("{}"), so that what the annex's wording rules read from it
+# (status, role, partners, target year) stays what it was.
+HOSTILE_TEXTS = {
+    ("deu", "Cyber"): "{}\n~~~\ncode?\n~~~",
+    ("fra", "Cyber"): "{}\nTekst\n===\nmeer",
+    ("nor", "Cyber"): "{}\n    ingesprongen regel\n\tmet een tab",
+    ("usa", "F-35"): "{}\nSamenwerkingsgebieden met Mars\nOverige zaken",
+    ("gbr", "F-35"): "{} eerst.\n\nTitel: een ander thema (CLAS)",
+    ("deu", "Doctrine"): "twee dingen: {}",
+    ("nato", "Immersive Training Environment"): "{} zie de verwijzing (ABC)",
+    ("eu", "JDEAL"): "{} twee  spaties, een \\ backslash en \\n letterlijk",
+    ("deu", "Artillerie"): "{}\n# kop\n- lijst\n+ plus\n1. genummerd\n> citaat\n| a | b |",
+    ("fra", "Jungleschool"): "{}\r\nregel twee\u00a0met\u2003ruimte",
+    ("nor", "Onderzeeboten"): "{}\nF-\n16 afgebroken\n\n\n\nna drie lege regels",
+}
+
+
+@pytest.fixture
+def hostile_texts():
+    """The hostile texts on themes and their 2016 texts, and on a section and the edition."""
+    found = 0
+    for (section, title), hostile in HOSTILE_TEXTS.items():
+        for theme in Theme.objects.filter(section__key=section, title=title):
+            found += 1
+            description = hostile.format(theme.description)
+            Theme.objects.filter(pk=theme.pk).update(description=description)
+            ThemeEdition.objects.filter(theme=theme).update(description=description, paragraph="")
+    assert found == len(HOSTILE_TEXTS)
+    Section.objects.filter(key="deu").update(
+        introduction="Cyber: dit is geen thema\nmaar een inleiding.\n\nSamenwerkingsgebieden "
+        "met Mars\nen een regel."
+    )
+    edition = Edition.objects.get(year=2016)
+    Edition.objects.filter(pk=edition.pk).update(
+        introduction=edition.introduction + "\n\nSamenwerkingsgebieden met niemand\n(DMO)"
+    )
+
+
+def test_hostile_record_text_is_written_escaped_on_one_line_and_reads_back(hostile_texts):
+    text = render_text(document())
+    paragraphs = text.split("\n\n")
+    # Every block is one paragraph: the title, the introduction, each section's heading with
+    # its first introduction paragraph, the rest of the introductions, and each theme.
+    sections = Section.objects.count()
+    assert len(paragraphs) == 1 + 3 + sections + 3 + 114
+    escaped = [line for line in text.splitlines() if line.startswith("\\")]
+    # Every hostile theme, the edition's new paragraph and both of Germany's introductions.
+    assert len(escaped) == len(HOSTILE_TEXTS) + 3
+    assert "\\Doctrine: twee dingen\\: ontwikkeling van gezamenlijke doctrines. (" in text
+    assert "\\Cyber\\: dit is geen thema\\nmaar een inleiding." in text
+    annex = parse_annex(text)
+    assert [section.heading for section in annex.sections] == [
+        expected.SECTION_HEADINGS[key] for key in expected.SECTION_KEYS
+    ]
+    parsed = {(t.title, t.description, t.commands) for t in annex.themes}
+    stored = {
+        (link.title, link.description, tuple(c for c in link.commands.split("|") if c))
+        for link in ThemeEdition.objects.filter(edition__year=2016)
+    }
+    assert parsed == stored
+
+
+def as_printed(tables):
+    """The records, with each edition text's paragraph as it prints (the paragraph or, when
+    the registry has none, "Title: description (CMDS)"): importing a text records the
+    paragraph of every theme it could write as it is, and none of those it wrote escaped."""
+    texts = []
+    for section, title, year, text_title, description, commands, paragraph in tables["texts"]:
+        codes = tuple(code for code in commands.split("|") if code)
+        printed = paragraph or DocumentTheme(text_title, description, codes).text
+        texts.append((section, title, year, text_title, description, commands, printed))
+    return {**tables, "texts": texts}
+
+
+def test_hostile_record_text_survives_a_round_trip_into_an_empty_registry(hostile_texts):
+    text = render_text(document())
+    before = records()
+    empty_registry()
+    import_text(text)
+    assert as_printed(records()) == as_printed(before)
+
+
+def test_hostile_record_text_imported_as_the_next_edition_changes_no_theme(hostile_texts):
+    text = render_text(document())
+    prepared = confirm_import(
+        kind=ANNEX, data=text.encode(), file_name="bijlage.txt", edition=2017, user=None
+    )
+    assert prepared.errors == []
+    assert (len(prepared.main.created), len(prepared.main.updated)) == (0, 0)
+    assert prepared.main.missing == []
+
+    def texts(year):
+        return sorted(
+            ThemeEdition.objects.filter(edition__year=year).values_list(
+                "theme_id", "title", "description", "commands"
+            )
+        )
+
+    assert texts(2017) == texts(2016)
+
+
+def markdown_blocks(markdown):
+    """The block tokens of a CommonMark reading of the text."""
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    return [token for token in tokens if token.block and token.type != "inline"]
+
+
+def test_hostile_record_text_keeps_the_markdown_structure(hostile_texts):
+    markdown = render_markdown(document())
+    blocks = markdown_blocks(markdown)
+    kinds = {token.type for token in blocks}
+    assert kinds == {"heading_open", "heading_close", "paragraph_open", "paragraph_close"}
+    headings = [token.tag for token in blocks if token.type == "heading_open"]
+    assert headings == ["h1"] + ["h2"] * Section.objects.count()
+    paragraphs = [token for token in blocks if token.type == "paragraph_open"]
+    introductions = sum(
+        len([p for p in s.introduction.split("\n\n") if p.strip()]) for s in Section.objects.all()
+    )
+    edition = Edition.objects.get(year=2016)
+    assert len(paragraphs) == len(edition.introduction.split("\n\n")) + introductions + 114
+    page = MarkdownIt("commonmark").render(markdown).replace("\xa0", "&nbsp;")
+    assert "<br />\n~~~<br />\ncode?<br />\n~~~" in page
+    assert "<br />\n&nbsp;&nbsp;&nbsp;&nbsp;ingesprongen regel" in page
+    assert (
+        "<br />\n# kop<br />\n- lijst<br />\n+ plus<br />\n1. genummerd<br />\n&gt; citaat" in page
+    )
+
+
+def test_the_markdown_appendix_escapes_the_theme_titles():
+    text = ANNEX_TEXT.read_text(encoding="utf-8").replace(
+        "cyber. (Defensie Cyber Commando)", "cyberoperaties. (Defensie Cyber Commando)", 1
+    )
+    import_text(text, year=2017)
+    doc = edition_document(Edition.objects.get(year=2017), with_changes=True)
+    doc.changes.changed.append("# F-35 *vet* (Samenwerkingsgebieden met de Verenigde Staten)")
+    markdown = render_markdown(doc)
+    blocks = markdown_blocks(markdown)
+    assert [token.tag for token in blocks if token.type == "heading_open"].count("h1") == 1
+    page = MarkdownIt("commonmark").render(markdown)
+    item = "# F-35 *vet* (Samenwerkingsgebieden met de Verenigde Staten)"
+    assert f"<li>\n<p>{item}</p>\n</li>" in page

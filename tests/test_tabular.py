@@ -1,5 +1,6 @@
 """Reading uploaded tables and writing formula-safe exports (registry.tabular); no database."""
 
+import codecs
 import datetime
 import io
 import json
@@ -11,6 +12,7 @@ import tablib
 import yaml
 from django.utils import translation
 
+from registry import tabular
 from registry.tabular import (
     MAX_UPLOAD_BYTES,
     TableError,
@@ -20,6 +22,7 @@ from registry.tabular import (
     read_table,
     safe_dataset,
 )
+from tests import hostile_files
 
 DANGEROUS_STARTS = ["=", "+", "-", "@", "\t", "\r"]
 
@@ -92,6 +95,71 @@ def test_csv_in_windows_1252_is_read():
     assert table.rows == [{"land": "BEL", "naam": "België – “Benelux”"}]
 
 
+def test_csv_in_windows_1252_as_dutch_excel_writes_it_is_read():
+    text = (
+        "titel;beschrijving\n"
+        "Café;Één “oefening” – € 5 per dag, ½ jaar, 20 °C, § 3, ’s-Hertogenbosch…\n"
+        "Šiauliai;Œuvre, Ærø, Ørland, façade, naïef, coördinatie, reünie, ’t Harde\n"
+    )
+    table = read_table(csv_bytes(text, "cp1252"), "t.csv")
+    assert table.encoding == "cp1252"
+    assert table.rows[1]["titel"] == "Šiauliai"
+
+
+@pytest.mark.parametrize(
+    ("data", "character", "line"),
+    [
+        # Russian in its own code page (Windows-1251) comes out as accented Latin letters.
+        pytest.param(
+            "naam\nПривет, это текст на русском языке для проверки.\n".encode("cp1251"),
+            "Ï",
+            2,
+            id="cyrillic",
+        ),
+        pytest.param(b"code;naam\nA;ok\nB;\xa4\xa6\xa8 \xac\xaf\n", "¤", 3, id="signs"),
+    ],
+)
+def test_csv_that_windows_1252_reads_as_unlikely_text_is_refused(data, character, line):
+    assert error_of(data, "t.csv") == (
+        "The file “t.csv” is not UTF-8, and read as Windows-1252 it would hold characters "
+        f"that Dutch or English text hardly has (such as “{character}” at line {line}). Save it "
+        "as “CSV UTF-8” and try again."
+    )
+
+
+def test_utf8_csv_with_one_broken_byte_is_refused_with_its_line():
+    data = "naam\nBelgië\nFrankrijk\n".encode() + b"Duitsl\xe4nd\n"
+    assert error_of(data, "t.csv") == (
+        "The file “t.csv” is UTF-8 text with a damaged character at line 4 (byte 30 of the "
+        "file). Save it again as UTF-8 and try again."
+    )
+
+
+def test_windows_1252_csv_with_a_pair_that_happens_to_be_utf8_is_still_windows_1252():
+    # "Ã©" is C3 A9 in Windows-1252, which is "é" in UTF-8; the five "é" (E9) are not UTF-8.
+    data = "naam\nÃ© café café café café café\n".encode("cp1252")
+    table = read_table(data, "t.csv")
+    assert table.encoding == "cp1252"
+    assert table.rows == [{"naam": "Ã© café café café café café"}]
+
+
+@pytest.mark.parametrize(
+    ("data", "file_name"),
+    [
+        (codecs.BOM_UTF8 * 2 + "code;naam\nBEL;België\n".encode(), "t.csv"),
+        (codecs.BOM_UTF8 + "\ufeffcode;naam\nBEL;\ufeffBelgië\n".encode(), "t.csv"),
+        (codecs.BOM_UTF8 * 2 + '[{"code": "BEL", "naam": "België"}]'.encode(), "t.json"),
+        (codecs.BOM_UTF8 * 2 + "- code: BEL\n  naam: \ufeffBelgië\n".encode(), "t.yaml"),
+    ],
+    ids=["bom-after-bom", "bom-in-a-field", "json", "yaml"],
+)
+def test_a_second_bom_is_removed(data, file_name):
+    table = read_table(data, file_name)
+    assert table.headers == ("code", "naam")
+    assert table.rows == [{"code": "BEL", "naam": "België"}]
+    assert table.encoding == "utf-8-sig"
+
+
 def test_csv_as_excel_unicode_text_is_read():
     table = read_table(csv_bytes("land\tnaam\r\nBEL\tBelgië\r\n", "utf-16"), "t.csv")
     assert table.encoding == "utf-16"
@@ -152,7 +220,10 @@ def test_csv_that_is_neither_utf8_nor_windows_1252_is_refused_with_its_line():
 
 def test_csv_with_a_bom_that_is_not_utf8_is_refused():
     message = error_of(b"\xef\xbb\xbfcode;naam\nBEL;Belgi\xeb\n", "t.csv")
-    assert "line 2 holds a character" in message
+    assert message == (
+        "The file “t.csv” is UTF-8 text with a damaged character at line 2 (byte 20 of the "
+        "file). Save it again as UTF-8 and try again."
+    )
 
 
 @pytest.mark.parametrize("data", [b"", b"  \r\n\r\n"])
@@ -547,3 +618,171 @@ def test_formula_looking_header_reads_back_exactly(file_format):
 def test_table_numbered_rows_pairs_row_numbers_with_rows():
     table = read_table(b"code\nA\n\nB\n", "t.csv")
     assert list(table.numbered_rows()) == [(2, {"code": "A"}), (4, {"code": "B"})]
+
+
+# Bounds on what a file unpacks to (issue 10, §3; the hostile files are in test_hostile_files)
+
+
+def sheet_workbook(sheet_data: bytes, after=b"") -> bytes:
+    """A real workbook whose first worksheet holds the given rows (and parts after them)."""
+    sheet = hostile_files.SHEET_HEAD + sheet_data + b"</sheetData>" + after + b"</worksheet>"
+    return hostile_files.workbook_with(hostile_files.deflated(sheet, hostile_files.SHEET))
+
+
+def inline(reference, text):
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+def test_xlsx_tags_after_the_rows_count_towards_the_part_not_the_last_row(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_RECORD_TAGS", 50)
+    merged = b"<mergeCells>" + b'<mergeCell ref="A5:B5"/>' * 100 + b"</mergeCells>"
+    data = sheet_workbook(b'<row r="2">' + inline("A2", "Cyber") + b"</row>", after=merged)
+    assert read_table(data, "t.xlsx").rows == [{"title": "Cyber"}]
+
+
+@pytest.mark.parametrize("chunk", [3, 7, 1024 * 1024])
+def test_xlsx_rows_are_counted_whatever_chunks_cut_the_tags(monkeypatch, chunk):
+    monkeypatch.setattr(tabular, "SCAN_CHUNK_BYTES", chunk)
+    monkeypatch.setattr(tabular, "MAX_RECORD_TAGS", 40)
+    row = b'<row r="2">' + b"<c><v>1</v></c>" * 12
+    message = error_of(sheet_workbook(row + b"</row>"), "t.xlsx")
+    assert message == (
+        "Record 2 of the part “xl/worksheets/sheet1.xml” of “t.xlsx” (a row, or a text of the "
+        "shared strings) holds more than 40 XML tags; it cannot be read."
+    )
+    monkeypatch.setattr(tabular, "MAX_RECORD_TAGS", 60)
+    assert error_of(sheet_workbook(row + b"</row>"), "t.xlsx").startswith("Row 2 of “t.xlsx”")
+
+
+@pytest.mark.parametrize("chunk", [3, 1024 * 1024])
+def test_xlsx_with_a_document_type_declaration_is_refused(monkeypatch, chunk):
+    monkeypatch.setattr(tabular, "SCAN_CHUNK_BYTES", chunk)
+    assert "holds a document type declaration (<!DOCTYPE>)" in error_of(
+        hostile_files.xlsx_entity_bomb(), "t.xlsx"
+    )
+
+
+def test_xlsx_with_a_tag_longer_than_the_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(tabular, "SCAN_CHUNK_BYTES", 1024)
+    row = b'<row r="2" x="' + b"y" * (70 * 1024) + b'">' + inline("A2", "x") + b"</row>"
+    assert error_of(sheet_workbook(row), "t.xlsx") == (
+        "The part “xl/worksheets/sheet1.xml” of “t.xlsx” holds an XML tag of more than 64 KB; "
+        "it cannot be read."
+    )
+
+
+def test_xlsx_rows_beyond_the_last_row_of_a_worksheet_are_refused():
+    # A row numbered 1,048,576 and one after it without a number: openpyxl counts on.
+    rows = b'<row r="1048576"/><row>' + inline("A1048577", "x") + b"</row>"
+    assert error_of(sheet_workbook(rows), "t.xlsx") == (
+        "A worksheet of “t.xlsx” has more than 1,048,576 rows, empty rows included; at most "
+        "1,048,576 rows can be read. Delete the empty rows below the data, or split the file."
+    )
+
+
+def test_xlsx_column_cv_is_read_and_a_value_in_cw_is_refused():
+    headers = [f"c{n}" for n in range(1, 101)]
+    table = read_table(xlsx_bytes([headers, ["x"] * 100]), "t.xlsx")
+    assert table.rows[0]["c100"] == "x"
+    message = error_of(xlsx_bytes([headers, [*["x"] * 100, "too far"]]), "t.xlsx")
+    assert message == (
+        "Row 2 of “t.xlsx” has a value in column CW; at most 100 columns (up to CV) can be read."
+    )
+    message = error_of(xlsx_bytes([[*headers, "c101"], ["x"]]), "t.xlsx")
+    assert message == "The file “t.xlsx” has 101 columns; at most 100 columns can be read."
+
+
+def test_xlsx_with_more_parts_than_the_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_WORKBOOK_PARTS", 5)
+    assert error_of(xlsx_bytes([["code"], ["A"]]), "t.xlsx").startswith(
+        "The file “t.xlsx” consists of 9 parts; a workbook of at most 5 parts can be read."
+    )
+
+
+def test_xlsx_parts_other_than_sheets_and_strings_are_bounded(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_OTHER_PART_TAGS", 100)
+    message = error_of(xlsx_bytes([["code"], ["A"]]), "t.xlsx")
+    assert message.endswith("holds more than 100 XML tags; at most 100 can be read.")
+    assert "“xl/theme/theme1.xml”" in message
+
+
+def test_a_long_cell_and_a_long_json_value_are_refused_naming_where():
+    long = "x" * 32_768
+    assert read_table(f"title\n{'x' * 32_767}\n".encode(), "t.csv").rows[0]["title"]
+    assert error_of(f"code;title\nA;{long}\n".encode(), "t.csv") == (
+        "Row 2, column “title” of “t.csv” holds 32,768 characters; a cell holds at most "
+        "32,767, as in Excel."
+    )
+    assert error_of(json.dumps([{"title": long}]).encode(), "t.json") == (
+        "Item 1 of “t.json” holds 32,768 characters under “title”; a value holds at most "
+        "32,767, as in Excel."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "file_name", "character"),
+    [
+        (b'[{"title": "a\\u0000b"}]', "t.json", "U+0000"),
+        (b'[{"title": "a\\ud800b"}]', "t.json", "U+D800"),
+        (b'- title: "a\\0b"\n', "t.yaml", "U+0000"),
+    ],
+)
+def test_a_nul_or_a_lone_surrogate_in_a_value_is_refused_naming_item_and_key(
+    data, file_name, character
+):
+    assert error_of(data, file_name) == (
+        f"Item 1 of “{file_name}” holds under “title” a character that no text can store "
+        f"({character}); remove it and try again."
+    )
+
+
+def test_a_lone_surrogate_in_a_key_is_refused_without_showing_it():
+    message = error_of(b'[{"ti\\udc00tle": "x"}]', "t.json")
+    assert message == (
+        "Item 1 of “t.json” has a key that holds a character that no text can store (U+DC00)."
+    )
+
+
+def test_json_nesting_is_counted_outside_strings_and_refused_at_its_line():
+    brackets = "[" * 30 + "]" * 30
+    assert read_table(json.dumps([{"title": brackets}]).encode(), "t.json").rows == [
+        {"title": brackets}
+    ]
+    deep = '[{"title": "x"},\n' + "[" * 21 + "]" * 21 + "]"
+    assert error_of(deep.encode(), "t.json") == (
+        "The file “t.json” nests lists or objects more than 20 levels deep (at line 2); an "
+        "import file is a list of items with plain values."
+    )
+
+
+def test_json_numbers_of_thousands_of_digits_are_read_as_text():
+    digits = "9" * 5_000
+    assert read_table(f'[{{"title": {digits}}}]'.encode(), "t.json").rows == [{"title": digits}]
+
+
+def test_yaml_explicit_tags_keep_their_text():
+    data = "- a: !!int 0012\n  b: !!timestamp 2020-99-99\n  c: !!bool maybe\n  d: !!float 1.10\n"
+    assert read_table(data.encode(), "t.yaml").rows == [
+        {"a": "0012", "b": "2020-99-99", "c": "maybe", "d": "1.10"}
+    ]
+
+
+def test_yaml_anchor_without_alias_is_read_and_an_alias_is_refused():
+    assert read_table(b"- title: &t Cyber\n", "t.yaml").rows == [{"title": "Cyber"}]
+    assert error_of(b"- title: &t Cyber\n- title: *t\n", "t.yaml") == (
+        "The file “t.yaml” uses a YAML alias (*t) at line 2; aliases are not read. Write the "
+        "value out in full."
+    )
+
+
+def test_yaml_control_character_is_refused_with_line_and_column():
+    data = b"- title: Cyber\n" * 10 + b"- title: a\x01b\n"
+    assert error_of(data, "t.yaml") == (
+        "The file “t.yaml” is not valid YAML: a control character (U+0001) at line 11, column 11."
+    )
+
+
+def test_item_that_is_a_list_is_described_not_written_out():
+    assert error_of(b"rows: [[1, 2, 3]]\n", "t.yaml") == (
+        "Item 1 of “t.yaml” is not an object with keys and values: “a list of 3 values”."
+    )

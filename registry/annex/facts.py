@@ -10,9 +10,26 @@ from dataclasses import dataclass
 from registry.annex.parser import ParsedAnnex
 from registry.annex.vocabulary import partners_named, section_info
 
+
+class InOrder:
+    """A rule that one phrase is followed, somewhere later, by another.
+
+    As one pattern (``first.*then``) every occurrence of the first phrase would scan the rest
+    of the text, which takes quadratic time on a text that repeats it; the first occurrence is
+    enough.
+    """
+
+    def __init__(self, first, then):
+        self.first, self.then = re.compile(first), re.compile(then)
+
+    def search(self, text):
+        found = self.first.search(text)
+        return found is not None and self.then.search(text, found.end()) is not None
+
+
 STATUS_RULES = (
     ("completed", re.compile(r"\binmiddels voltooid\b|\bis voltooid\b")),
-    ("interested", re.compile(r"\bneemt momenteel niet deel\b.*\bgeïnteresseerd\b")),
+    ("interested", InOrder(r"\bneemt momenteel niet deel\b", r"\bgeïnteresseerd\b")),
 )
 # An exploratory theme opens with it ("onderzoeken van ...", "Nederland en Noorwegen onderzoeken
 # ..."); an ongoing theme that also explores something ("het bestendigen van ... alsmede het

@@ -1,10 +1,30 @@
-"""Parse the text of "Bijlage 2: Overzicht van samenwerkingsthema's" into its parts.
+r"""Parse the text of "Bijlage 2: Overzicht van samenwerkingsthema's" into its parts.
 
 The text is a PDF extraction. Lines are wrapped at the page width; paragraphs are separated by
 one blank line; a page break shows as a run of blank or space-only lines, often in the middle
 of a sentence. Section headings stand on a line of their own, directly above their first
 paragraph. A theme is a paragraph "Title: description. (COMMANDS)"; one layout puts the title
 on a line of its own without a colon.
+
+Escaped paragraphs
+------------------
+The registry writes its records back as text (``registry/annex/renderer.py``). A record's
+text can hold what would change the document's structure when read: a line break, a blank
+line, a line that reads as a section heading, "Other title: ..." or a closing "(CLAS)", a
+colon that moves the end of the title, several spaces. The renderer writes such a paragraph
+escaped, and this parser undoes it exactly:
+
+- an escaped paragraph starts with a backslash, and is read as it is written, with no
+  wording rules (no heading, no title on a line of its own, no page-break continuation);
+- within it a backslash escapes the character after it: ``\n``, ``\r`` and ``\t`` are a line
+  feed, a carriage return and a tab, ``\s`` a space that would otherwise be taken as a line
+  wrap, ``\uXXXX`` the character with that code (other white space), and any other character
+  after a backslash is that character itself (``\\``, ``\:``, ``\(``, ``\)``);
+- a theme is ``\Title: description (COMMANDS)``: the title ends at the first colon and space
+  that is not escaped, and the list of commands is the closing parenthesis that is not
+  escaped; an escaped paragraph without such a colon is an introduction paragraph.
+
+A paragraph of the annex itself never starts with a backslash, so its reading is unchanged.
 
 Pure Python: no Django here, so the parser can be tested and reused on its own.
 """
@@ -39,6 +59,9 @@ TERMINAL = (".", ")", ":", ";", "!", "?", "’", "'", '"', "”")
 # Words after a line-end hyphen that show the hyphen belongs to an elision ("opleidings- en
 # oefenfaciliteiten"), not to a word split over two lines.
 ELISION_FOLLOWERS = ("en ", "of ", "tot ", "and ", "or ", "en,")
+ESCAPE = "\\"
+ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "s": " "}
+CODE_POINT = re.compile(r"u([0-9A-Fa-f]{4})")
 
 
 class AnnexParseError(ValueError):
@@ -150,7 +173,7 @@ def _paragraphs(blocks):
 def _continues(previous_lines, block):
     """Whether the block after a page break continues the paragraph before it."""
     first = block.lines[0][1]
-    if _is_heading(first):
+    if _is_heading(first) or first.startswith(ESCAPE):
         return False
     previous = previous_lines[-1][1]
     if not previous.endswith(TERMINAL) or previous.endswith("-"):
@@ -163,10 +186,13 @@ def _continues(previous_lines, block):
 
 def _add_paragraph(annex, section, line_number, lines):
     text = _join(lines)
+    if text.startswith(ESCAPE):
+        theme, text = _escaped_paragraph(text[1:], line_number)
+    else:
+        theme = None if section is None else _theme(text, lines, line_number)
     if section is None:
         annex.introduction.append(text)
         return
-    theme = _theme(text, lines, line_number)
     if theme is None:
         if section.themes:
             annex.warnings.append(
@@ -196,6 +222,113 @@ def _theme(text, lines, line_number):
         commands_text=commands_text,
         line=line_number,
         paragraph=paragraph,
+    )
+
+
+def _escaped_paragraph(text, line_number):
+    """(theme or None, text) of a paragraph written escaped (see the module docstring)."""
+    characters = _unescaped(text)
+    plain = "".join(character for character, _escaped in characters)
+    end = _first_unescaped(characters, ": ")
+    if end is None:
+        return None, plain
+    title = "".join(character for character, _escaped in characters[:end])
+    body = characters[end + 2 :]
+    commands, commands_text = (), ""
+    opening = _last_unescaped(body, " (")
+    if body and body[-1] == (")", False) and opening is not None:
+        inner = "".join(character for character, _escaped in body[opening + 2 : -1])
+        commands, commands_text = _command_codes(inner, line_number), inner
+        body = body[:opening]
+    description = "".join(character for character, _escaped in body)
+    theme = ParsedTheme(title, description, commands, commands_text, line_number, paragraph="")
+    return theme, plain
+
+
+def _unescaped(text):
+    """(character, whether it was escaped) for every character the escaped text stands for."""
+    characters, index = [], 0
+    while index < len(text):
+        character = text[index]
+        if character != ESCAPE or index + 1 == len(text):
+            characters.append((character, False))
+            index += 1
+            continue
+        following = text[index + 1]
+        code_point = CODE_POINT.match(text, index + 1)
+        if code_point:
+            characters.append((chr(int(code_point.group(1), 16)), True))
+            index = code_point.end()
+        else:
+            characters.append((ESCAPED.get(following, following), True))
+            index += 2
+    return characters
+
+
+def _first_unescaped(characters, sequence):
+    for index in range(len(characters) - len(sequence) + 1):
+        if all(characters[index + k] == (char, False) for k, char in enumerate(sequence)):
+            return index
+    return None
+
+
+def _last_unescaped(characters, sequence):
+    for index in range(len(characters) - len(sequence), -1, -1):
+        if all(characters[index + k] == (char, False) for k, char in enumerate(sequence)):
+            return index
+    return None
+
+
+def _command_codes(inner, line_number):
+    """The codes of an escaped theme's command list; every one must be known."""
+    tokens = [token.strip() for token in re.split(r",|\s+en\s+|/", inner) if token.strip()]
+    codes = [COMMAND_ALIASES.get(token.upper()) for token in tokens]
+    if not tokens or not all(codes):
+        unknown = [token for token, code in zip(tokens, codes, strict=True) if code is None]
+        raise AnnexParseError(
+            "onbekende commandocode(s) "
+            + ", ".join(f"'{token}'" for token in unknown)
+            + f" in '({inner})'; bekend zijn: "
+            + ", ".join(sorted(set(COMMAND_ALIASES.values()))),
+            line_number,
+        )
+    return tuple(dict.fromkeys(codes))
+
+
+def reads_back_as_theme(text, title, description, commands):
+    """Whether ``text``, as a paragraph of a section, is read as exactly this theme."""
+    lines = text.split("\n")
+    if _unsafe_lines(lines):
+        return False
+    try:
+        theme = _theme(_join(lines), lines, 1)
+    except AnnexParseError:
+        return False
+    return theme is not None and (theme.title, theme.description, theme.commands) == (
+        title,
+        description,
+        tuple(commands),
+    )
+
+
+def reads_back_as_text(text, *, in_section):
+    """Whether ``text`` is read as exactly this introduction paragraph."""
+    lines = text.split("\n")
+    if _unsafe_lines(lines) or _join(lines) != text:
+        return False
+    return not in_section or _theme(text, lines, 1) is None
+
+
+def _unsafe_lines(lines):
+    """Lines the parser would not read as one plain paragraph."""
+    stripped = [line.replace("\u00a0", " ").strip() for line in lines]
+    return (
+        not all(stripped)
+        or any(line != raw for line, raw in zip(stripped, lines, strict=True))
+        or _is_heading(stripped[0])
+        or stripped[0].startswith(ESCAPE)
+        or "\r" in "".join(lines)
+        or "\f" in "".join(lines)
     )
 
 

@@ -4,13 +4,31 @@ The layout is the annex's own: the title, the introduction, then per section its
 introduction and its themes as "Title: description (COMMANDS)". A theme whose paragraph the
 registry has as the annex printed it is written exactly so; otherwise it is written from its
 fields, in a form the annex parser reads back to the same theme.
+
+Record text cannot change the document's structure, whatever it holds (line breaks, a blank
+line, a line like a section heading, "Title:", ``===`` or ``~~~``, indentation):
+
+- text: a paragraph that the parser would not read back exactly (``reads_back_as_theme``,
+  ``reads_back_as_text``) is written escaped, on one line starting with a backslash; the
+  parser's module docstring defines the escapes, and the parser undoes them;
+- Markdown: every character Markdown reads is escaped, so are the starts of lines that would
+  open a list, a heading underline or a code block (``-``, ``+``, ``=``, ``1.``, indentation),
+  and line breaks within a paragraph are hard line breaks (``\\`` at the end of the line);
+- HTML is escaped, and Word holds text as text (without what XML cannot hold).
 """
 
 import html
 import io
+import re
 from dataclasses import dataclass, field
 
+from registry.annex.parser import ESCAPE, reads_back_as_text, reads_back_as_theme
+
 COMMAND_SEPARATOR = ", "
+# What XML 1.0, and so a Word document, cannot hold: the control characters below U+0020 apart
+# from tab, line feed and carriage return, halves of a surrogate pair on their own, and the
+# non-characters U+FFFE and U+FFFF. The models' text fields refuse them (registry/validators.py).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -23,8 +41,10 @@ class DocumentTheme:
     @property
     def text(self):
         """The theme's paragraph: as printed when known, else "Title: description (CMDS)"."""
-        if self.paragraph:
-            return self.paragraph
+        return self.paragraph or self.canonical_text
+
+    @property
+    def canonical_text(self):
         text = f"{self.title}: {self.description}"
         if self.commands:
             text += f" ({COMMAND_SEPARATOR.join(self.commands)})"
@@ -76,14 +96,54 @@ APPENDIX = {
 
 
 def render_text(document: AnnexDocument) -> str:
-    blocks = [document.title, *document.introduction]
+    blocks = [document.title, *(_text(paragraph) for paragraph in document.introduction)]
     for section in document.sections:
-        blocks.append("\n".join([section.heading, *section.introduction[:1]]))
-        blocks.extend(section.introduction[1:])
-        blocks.extend(theme.text for theme in section.themes)
+        introduction = [_text(paragraph, in_section=True) for paragraph in section.introduction]
+        blocks.append("\n".join([section.heading, *introduction[:1]]))
+        blocks.extend(introduction[1:])
+        blocks.extend(_text_theme(theme) for theme in section.themes)
     if document.changes:
         blocks.extend(_appendix_blocks(document.changes, bullet="- "))
     return "\n\n".join(blocks) + "\n"
+
+
+def _text_theme(theme):
+    """The theme as printed, else "Title: description (CMDS)", else that escaped."""
+    for text in (theme.paragraph, theme.canonical_text):
+        if text and reads_back_as_theme(text, theme.title, theme.description, theme.commands):
+            return text
+    escaped = f"{ESCAPE}{escape(theme.title)}: {escape(theme.description)}"
+    if theme.commands:
+        escaped += f" ({COMMAND_SEPARATOR.join(theme.commands)})"
+    return escaped
+
+
+def _text(paragraph, *, in_section=False):
+    if reads_back_as_text(paragraph, in_section=in_section):
+        return paragraph
+    return ESCAPE + escape(paragraph)
+
+
+ESCAPES = {"\\": "\\\\", ":": "\\:", "(": "\\(", ")": "\\)", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text):
+    """Text as an escaped paragraph of the annex text holds it (see registry.annex.parser)."""
+    written = []
+    for index, character in enumerate(text):
+        if character in ESCAPES:
+            written.append(ESCAPES[character])
+        elif character == " ":
+            # One space between other characters is read as it is; any other is a line wrap.
+            alone = 0 < index < len(text) - 1 and not (
+                text[index - 1].isspace() or text[index + 1].isspace()
+            )
+            written.append(" " if alone else "\\s")
+        elif character.isspace():
+            written.append(f"\\u{ord(character):04x}")
+        else:
+            written.append(character)
+    return "".join(written)
 
 
 def render_markdown(document: AnnexDocument) -> str:
@@ -99,8 +159,13 @@ def render_markdown(document: AnnexDocument) -> str:
             else:
                 blocks.append(_md(rest))
     if document.changes:
-        heading, *rest = _appendix_blocks(document.changes, bullet="- ")
-        blocks.extend([f"## {heading}", *rest])
+        heading, *lines = _appendix_blocks(document.changes, bullet="")
+        blocks.append(f"## {_md(heading)}")
+        for line in lines:
+            if line in (APPENDIX["new"], APPENDIX["changed"], APPENDIX["gone"], APPENDIX["none"]):
+                blocks.append(_md(line))
+            else:
+                blocks.append(f"- {_md(line)}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -138,37 +203,47 @@ def render_docx(document: AnnexDocument) -> bytes:
     from docx.shared import Pt
 
     word = Document()
-    word.core_properties.title = document.title
+    word.core_properties.title = _word(document.title)
     word.core_properties.language = "nl-NL"
     word.styles["Normal"].font.size = Pt(11)
-    word.add_heading(document.title, level=0)
+    word.add_heading(_word(document.title), level=0)
     for paragraph in document.introduction:
-        word.add_paragraph(paragraph)
+        word.add_paragraph(_word(paragraph))
     for section in document.sections:
-        word.add_heading(section.heading, level=1)
+        word.add_heading(_word(section.heading), level=1)
         for paragraph in section.introduction:
-            word.add_paragraph(paragraph)
+            word.add_paragraph(_word(paragraph))
         for theme in section.themes:
             title, separator, rest = theme.title_and_rest
             paragraph = word.add_paragraph()
             if title:
-                paragraph.add_run(title).bold = True
+                paragraph.add_run(_word(title)).bold = True
                 if separator == "\n":
                     paragraph.add_run().add_break()
                 else:
                     paragraph.add_run(separator)
-            paragraph.add_run(rest)
+            paragraph.add_run(_word(rest))
     if document.changes:
         heading, *lines = _appendix_blocks(document.changes, bullet="")
-        word.add_heading(heading, level=1)
+        word.add_heading(_word(heading), level=1)
         for line in lines:
             if line in (APPENDIX["new"], APPENDIX["changed"], APPENDIX["gone"]):
                 word.add_heading(line, level=2)
             else:
-                word.add_paragraph(line, style="List Bullet")
+                word.add_paragraph(_word(line), style="List Bullet")
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _word(text):
+    """Text as a Word document can hold it (XML 1.0).
+
+    The models refuse characters that XML cannot hold; text stored before they did, or past
+    them, must still render. Word writes a line break within a paragraph as a vertical tab, so
+    that becomes a line break (python-docx writes "\\n" as one); the others are left out.
+    """
+    return NOT_IN_XML.sub("", text.replace("\x0b", "\n"))
 
 
 RENDERERS = {
@@ -205,8 +280,30 @@ def _appendix_html(changes):
     return "\n".join(parts)
 
 
+MARKDOWN_CHARACTERS = "\\`*_[]<>#|~&"
+# What opens a block at the start of a line: a list item, a heading underline or a thematic
+# break ("-", "+", "=", also after indentation), an ordered list item ("1." or "1)").
+MARKDOWN_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
 def _md(text):
-    """Text as Markdown that shows as itself: the characters Markdown reads are escaped."""
-    for character in "\\`*_[]<>#|":
-        text = text.replace(character, "\\" + character)
-    return text
+    """Text as Markdown that shows as itself and stays one paragraph (CommonMark).
+
+    The characters Markdown reads are escaped, and so is what opens a block at the start of a
+    line; indentation is written as non-breaking spaces (which open no code block), and every
+    line break is a hard line break, so a blank line in the text does not end the paragraph.
+    """
+    lines = []
+    for line in re.split(r"\r\n|\r|\n", text):
+        for character in MARKDOWN_CHARACTERS:
+            line = line.replace(character, "\\" + character)
+        line = MARKDOWN_LINE_START.sub(
+            lambda found: (
+                f"\\{found.group(1)}" if found.group(1) else f"{found.group(2)}\\{found.group(3)}"
+            ),
+            line,
+        )
+        indentation = len(line) - len(line.lstrip(" \t"))
+        width = len(line[:indentation].expandtabs(4))
+        lines.append("&nbsp;" * width + line[indentation:] if line.strip() else "&nbsp;")
+    return "\\\n".join(lines)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.models import ImportRun
 from registry.services.imports.annex import annex_plans
@@ -43,6 +44,12 @@ from registry.services.imports.planning import CellError, Plan, plan_import, ref
 from registry.tabular import TableError, read_table
 
 ANNEX = ImportRun.Kind.ANNEX
+ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": gettext_lazy("UTF-8 with a byte order mark"),
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
 # Any number, the same for every import: PostgreSQL's advisory lock makes imports take turns.
 IMPORT_LOCK = 20_16_2
 __all__ = [
@@ -69,6 +76,12 @@ class Prepared:
     run: ImportRun | None = None  # once confirmed and written
     # When the preview was confirmed before: the run that did it (nothing was written now).
     confirmed_before: ImportRun | None = None
+    encoding: str | None = None  # of a text file (CSV, JSON, YAML, the annex text)
+
+    @property
+    def encoding_label(self):
+        """The encoding as the preview names it."""
+        return ENCODING_LABELS.get(self.encoding, self.encoding)
 
     @property
     def errors(self):
@@ -111,7 +124,9 @@ def prepare_import(*, kind, data, file_name, edition=None, archive_missing=False
         edition=edition if kind == "themes" else None,
         archive_missing=archive_missing and kind == "themes",
     )
-    return Prepared(kind, file_name, checksum, table.format, [plan], edition=edition)
+    return Prepared(
+        kind, file_name, checksum, table.format, [plan], edition=edition, encoding=table.encoding
+    )
 
 
 def confirm_import(
@@ -196,11 +211,20 @@ def _prepare_annex(data, file_name, checksum, edition, archive_missing):
     if edition is None:
         return _failed("themes", file_name, checksum, _("An annex text needs its edition's year."))
     try:
-        text = decode_text(data, file_name)
+        text, encoding = decode_text(data, file_name)
     except UnreadableFile as error:
         return _failed("themes", file_name, checksum, str(error))
     plans, annex = annex_plans(text, edition_year=edition, archive_missing=archive_missing)
-    return Prepared("themes", file_name, checksum, "txt", plans, annex=annex, edition=edition)
+    return Prepared(
+        "themes",
+        file_name,
+        checksum,
+        "txt",
+        plans,
+        annex=annex,
+        edition=edition,
+        encoding=encoding,
+    )
 
 
 def _failed(kind, file_name, checksum, message):

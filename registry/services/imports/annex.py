@@ -6,6 +6,9 @@ the sections (headings, introductions, partners) and the themes. Each row of eac
 through the same reading and validation as a spreadsheet's.
 """
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from registry.annex.facts import annex_facts
 from registry.annex.parser import AnnexParseError, parse_annex
 from registry.annex.vocabulary import COMMANDS
@@ -13,6 +16,7 @@ from registry.annex.vocabulary import partner as partner_info
 from registry.columns import SEPARATOR
 from registry.models import Command, Partner
 from registry.services.imports.planning import Lookups, plan_import, refused_plan
+from registry.tabular import DEFAULT_MAX_ROWS, MAX_CELL_CHARS
 
 # Facts the rules read from the text: they describe a new theme; for a theme that staff already
 # keep, the registry's values stand (a rule must not undo a correction made in the admin).
@@ -25,6 +29,9 @@ def annex_plans(text, *, edition_year, archive_missing=False):
         annex = parse_annex(text)
     except AnnexParseError as error:
         return [refused_plan("themes", error.message, row=error.line)], None
+    refusal = _beyond_limits(annex)
+    if refusal is not None:
+        return [refusal], None
     sections, themes = annex_facts(annex, edition_year)
     lookups = Lookups()
     plans = [
@@ -37,6 +44,42 @@ def annex_plans(text, *, edition_year, archive_missing=False):
         plan.missing = []  # only themes are an edition's content; others are not "missing"
     plans.append(_theme_plan(themes, lookups, edition_year, archive_missing))
     return plans, annex
+
+
+def _beyond_limits(annex):
+    """A refused plan when the text holds more themes, or longer paragraphs, than a file may.
+
+    The same limits as a spreadsheet's rows and cells, checked before the facts are read.
+    """
+    if len(annex.themes) > DEFAULT_MAX_ROWS:
+        return refused_plan(
+            "themes",
+            _("The text holds %(count)s themes; at most %(max)s themes can be imported at once.")
+            % {
+                "count": number_format(len(annex.themes), force_grouping=True),
+                "max": number_format(DEFAULT_MAX_ROWS, force_grouping=True),
+            },
+        )
+    paragraphs = [(theme.line, theme.paragraph or theme.description) for theme in annex.themes]
+    paragraphs += [
+        (section.line, text) for section in annex.sections for text in section.introduction
+    ]
+    paragraphs += [(None, text) for text in annex.introduction]
+    for line, text in paragraphs:
+        if len(text) > MAX_CELL_CHARS:
+            return refused_plan(
+                "themes",
+                _(
+                    "A paragraph of the text holds %(length)s characters; a paragraph holds at "
+                    "most %(limit)s, as a cell of Excel."
+                )
+                % {
+                    "length": number_format(len(text), force_grouping=True),
+                    "limit": number_format(MAX_CELL_CHARS, force_grouping=True),
+                },
+                row=line,
+            )
+    return None
 
 
 def _edition_plan(annex, edition_year, lookups):

@@ -4,12 +4,20 @@ Every way in (the admin's upload, ``import_records``, ``import_annex``) reads a 
 these, so the same limits and the same messages apply everywhere.
 """
 
+import codecs
 import hashlib
 from pathlib import Path, PurePath
 
 from django.utils.translation import gettext as _
 
-from registry.tabular import MAX_UPLOAD_BYTES, TableError, check_upload_size
+from registry.tabular import (
+    BOM,
+    MAX_UPLOAD_BYTES,
+    TableError,
+    check_upload_size,
+    decode_8_bit,
+    decode_utf16,
+)
 
 ANNEX_SUFFIXES = (".txt",)
 
@@ -50,22 +58,22 @@ def read_file(path: Path) -> bytes:
         ) from None
 
 
-def decode_text(data: bytes, file_name: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, as Word and Excel on Windows write it."""
+def decode_text(data: bytes, file_name: str) -> tuple[str, str]:
+    """The text and the encoding it was read in, as for a CSV file (``registry.tabular``).
+
+    UTF-8 (with or without BOM), else Windows-1252 when that reading is plausible, as Word and
+    Excel on Windows write it; Word's "Unicode text" is UTF-16 with a BOM.
+    """
     if not data.strip():
         raise UnreadableFile(_("%(file)s is empty.") % {"file": file_name})
-    if b"\x00" in data:
-        raise UnreadableFile(
-            _("%(file)s is not a text file (it contains NUL bytes).") % {"file": file_name}
-        )
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            _("%(file)s is neither UTF-8 nor Windows-1252 text (byte %(position)s).")
-            % {"file": file_name, "position": error.start}
-        ) from None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return decode_utf16(data, file_name).lstrip(BOM), "utf-16"
+        if b"\x00" in data:
+            raise UnreadableFile(
+                _("%(file)s is not a text file (it contains NUL bytes).") % {"file": file_name}
+            )
+        text, encoding = decode_8_bit(data, file_name)
+    except TableError as error:
+        raise UnreadableFile(str(error)) from None
+    return text.lstrip(BOM), encoding
