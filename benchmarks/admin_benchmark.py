@@ -93,10 +93,31 @@ def time_bulk(client, pks, select_across_url=None):
     return seconds
 
 
+def explain_queries(client, url, out):
+    """Each query of one request, timed again on its own, slowest first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    timed = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            started = time.perf_counter()
+            cursor.execute(query["sql"])
+            cursor.fetchall()
+            timed.append(((time.perf_counter() - started) * 1000, query["sql"]))
+    for ms, sql in sorted(timed, reverse=True)[:6]:
+        print(f"  {ms:7.1f} ms  {sql[:150]}", file=out)
+
+
 def main(argv=None, out=sys.stdout):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument(
+        "--explain", action="store_true", help="the time of each query of the start page"
+    )
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL") or base.DEFAULT_SERVER_URL
     )
@@ -136,6 +157,7 @@ def main(argv=None, out=sys.stdout):
             themes = reverse("admin:registry_theme_changelist")
             pages = {
                 "start page": reverse("admin:index"),
+                "all themes (for comparison)": themes,
                 "themes without partners": f"{themes}?is_archived__exact=0&partners__isnull=True",
                 "facts guessed, not confirmed": f"{themes}?is_archived__exact=0&facts=guessed",
                 "internal themes": f"{themes}?is_internal__exact=1",
@@ -144,6 +166,8 @@ def main(argv=None, out=sys.stdout):
             for name, url in pages.items():
                 median, p95, queries = time_get(client, url, args.repeat)
                 print(f"{name:32} {median:10.1f} {p95:8.1f} {queries:8}", file=out)
+            if args.explain:
+                explain_queries(client, pages["start page"], out)
             page = list(Theme.objects.order_by("pk").values_list("pk", flat=True)[:PAGE_SIZE])
             internal, public = time_bulk(client, page)
             print(
