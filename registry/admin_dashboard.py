@@ -149,10 +149,11 @@ def recent_changes(user):
             history = history.select_related("section")
         records += [(model, record) for record in history[:RECENT_CHANGES]]
     records.sort(key=lambda item: (item[1].history_date, item[1].history_id), reverse=True)
-    return [_change(model, record) for model, record in records[:RECENT_CHANGES]]
+    runs_visible = user.has_perm("registry.view_importrun")
+    return [_change(model, record, runs_visible) for model, record in records[:RECENT_CHANGES]]
 
 
-def _change(model, record):
+def _change(model, record, runs_visible):
     name = model._meta.model_name
     pk = getattr(record, model._meta.pk.attname)
     deleted = record.history_type == "-"
@@ -164,7 +165,7 @@ def _change(model, record):
         "url": None if deleted else reverse(f"admin:registry_{name}_change", args=[pk]),
         "history_url": reverse(f"admin:registry_{name}_history", args=[pk]),
         "action": ACTIONS.get(record.history_type, record.history_type),
-        "source": _source(record),
+        "source": _source(record, runs_visible),
     }
 
 
@@ -175,11 +176,12 @@ def _label(model, record):
     return str(record.instance)
 
 
-def _source(record):
+def _source(record, runs_visible):
     if record.import_run_id:
+        url = reverse("admin:registry_importrun_change", args=[record.import_run_id])
         return {
             "label": _("import of %(file)s") % {"file": record.import_run.file_name},
-            "url": reverse("admin:registry_importrun_change", args=[record.import_run_id]),
+            "url": url if runs_visible else None,
         }
     reason = record.history_change_reason or ""
     label = bulk_action_label(reason)

@@ -260,3 +260,26 @@ def test_the_index_runs_a_fixed_number_of_queries_whatever_the_registry_holds():
             kind="themes", file_name=f"f{number}.csv", sha256="0" * 64, file_format="csv"
         )
     assert index_queries(client) == before == 15
+
+
+def test_an_import_is_linked_only_for_those_who_may_view_import_runs(django_user_model):
+    importer = django_user_model.objects.create_user("linked-importer")
+    text = ANNEX.read_text(encoding="utf-8").replace(*POLAND, 1)
+    run = confirm_import(
+        kind="annex", data=text.encode(), file_name="bijlage-2017.txt", user=importer, edition=2017
+    ).run
+    run_url = reverse("admin:registry_importrun_change", args=[run.pk])
+    reader = logged_in("run-reader", role=READERS).get(INDEX)
+    assert reader.context["recent_changes"][0]["source"]["url"] == run_url
+
+    user = User.objects.create_user("no-runs", password="x-Secret-123", is_staff=True)
+    user.user_permissions.add(
+        *user._meta.apps.get_model("auth", "Permission").objects.filter(codename="view_theme")
+    )
+    client = SignedInClient()
+    client.force_login(user)
+    response = client.get(INDEX)
+    first = response.context["recent_changes"][0]
+    assert str(first["source"]["label"]) == "import van bijlage-2017.txt"
+    assert first["source"]["url"] is None
+    assert run_url not in response.content.decode()
