@@ -13,6 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from registry.admin_actions import AGREEMENT_ACTIONS, THEME_ACTIONS, BulkActionsMixin
+from registry.admin_dashboard import FactsListFilter
 from registry.admin_history import HistoryAdmin, VersionForm, historical_record
 from registry.admin_imports import (
     ImportPreviewAdminMixin,
@@ -20,6 +22,7 @@ from registry.admin_imports import (
     logged_change_kind,
     logged_change_labels,
 )
+from registry.admin_texts import ThemeTextsMixin
 from registry.annex.renderer import RENDERERS
 from registry.columns import Names
 from registry.filters import DEFENCE_WIDE as DEFENCE_WIDE_CODE
@@ -178,8 +181,9 @@ class ThemeForm(VersionForm):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
+class ThemeAdmin(BulkActionsMixin, ThemeTextsMixin, ImportPreviewAdminMixin, HistoryAdmin):
     import_kind = "themes"
+    actions = THEME_ACTIONS
     list_display = [
         "title",
         "section_link",
@@ -201,6 +205,7 @@ class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
         "target_year",
         "is_archived",
         "is_internal",
+        FactsListFilter,
     ]
     search_fields = ["title", "description", "section__heading", "section__key"]
     ordering = ["section__position", "position"]
@@ -209,7 +214,7 @@ class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
     autocomplete_fields = ["section", "partners"]
     prepopulated_fields = {"slug": ["title"]}
     form = ThemeForm
-    readonly_fields = ["agreement_links", "edition_list"]
+    readonly_fields = ["agreement_links", "edition_list", "printed_paragraph"]
     fieldsets = [
         (
             None,
@@ -219,7 +224,7 @@ class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
                     "title",
                     "slug",
                     "position",
-                    "description",
+                    ("description", "printed_paragraph"),
                     "opened_version",
                     "opened_values",
                 ]
@@ -313,6 +318,7 @@ class ThemeAdmin(ImportPreviewAdminMixin, HistoryAdmin):
 @admin.register(Agreement)
 class AgreementAdmin(ImportPreviewAdminMixin, HistoryAdmin):
     import_kind = "agreements"
+    actions = AGREEMENT_ACTIONS
     list_display = ["title", "kind", "date_column", "status", "parties_display", "theme_links"]
     list_filter = [
         "kind",

@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from registry.history import EMPTY, HistoryReader, local_time
+from registry.services.bulk_actions import bulk_action_label
 from registry.services.revisions import history_paused, record_revision
 
 REVERTING = "registry_revert_record"  # the request attribute naming the version being restored
@@ -141,7 +142,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 return label
             url = self._revert_url(record, version)
             return format_html('<a href="{}">{}</a>', url, label)
-        return record.history_change_reason or EMPTY
+        return (
+            bulk_action_label(record.history_change_reason) or record.history_change_reason or EMPTY
+        )
 
     def _revert_url(self, record, version_id):
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}_simple_history"

@@ -837,7 +837,24 @@ def changelist_post(who, probe):
         return REFUSED
     if who.may("delete", probe.model):
         return Expect(302, "changelist", "deleted")
+    if offers_actions(who, probe.model):
+        # Other actions, not this one: "no action selected", back to the list, nothing changed.
+        return Expect(302, "changelist")
     return OK  # without the delete permission there is no action to run: the list again
+
+
+# What an action's permission needs, beyond the model permissions (registry/admin_actions.py).
+ACTION_PERMISSIONS = {"archive": lambda who, model: who.may("change", model) and who.imports(model)}
+
+
+def offers_actions(who, model):
+    """Whether the model's admin offers the role any action, by the actions' permissions."""
+    for action in admin.site._registry[model].actions or ():
+        for permission in getattr(action, "allowed_permissions", ()):
+            allowed = ACTION_PERMISSIONS.get(permission)
+            if allowed(who, model) if allowed else who.may(permission, model):
+                return True
+    return False
 
 
 def import_get(who, probe):

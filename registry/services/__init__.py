@@ -11,6 +11,8 @@ Where to start reading:
 - ``history`` and ``revisions``: the change trail, one complete historical record per record
   written, relations included, for imports in bulk and for admin saves and reverts one by one.
 - ``bulk``: large writes as plain rows, used by the imports and the history.
+- ``bulk_actions``: the admin's bulk actions (mark internal or public, archive, restore), with
+  versions raised and history written as every other write.
 - ``editions``, ``render``, ``backup``: comparing editions, the annex as a document, backup and
   restore.
 """

@@ -15,6 +15,12 @@ class RegistryAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         return views.SignInView.as_view(admin_site=self)(request)
 
+    def index(self, request, extra_context=None):
+        """The start page with what staff need first (``registry.admin_dashboard``)."""
+        from registry.admin_dashboard import dashboard_context
+
+        return super().index(request, {**dashboard_context(request), **(extra_context or {})})
+
     def get_urls(self):
         # Setting up the second factor comes before the admin opens: not behind admin_view.
         setup = views.AuthenticatorSetupView.as_view(admin_site=self)
