@@ -44,8 +44,12 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when package-lock.json changes; `npm run build` copies the stylesheet.
-$(TOKENS_CSS): package-lock.json package.json
-	npm ci --ignore-scripts
+# Reinstall only when package.json or package-lock.json changes (npm ci writes
+# node_modules/.package-lock.json); `npm run build` copies the stylesheet.
+$(TOKENS_CSS): node_modules/.package-lock.json
 	npm run build
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts
 	touch $@
