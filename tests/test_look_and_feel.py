@@ -181,3 +181,18 @@ def test_the_change_form_shows_the_whole_section_name(page, live_server):
         shown = page.evaluate(SECTION_SHOWN)
         assert shown["text"] == str(theme.section), width
         assert not shown["cut"], f"the section is cut off at {width} pixels"
+
+
+def test_admin_tab_stops_show_the_tokens_focus_ring(page, live_server):
+    """Header links, language switch, breadcrumbs, sidebar, tools and the export menu: a solid
+    two-pixel ring (the tokens'), not the browser's own."""
+    log_in(page, live_server)
+    browser_tests.open_page(page, live_server.url + reverse("admin:registry_theme_changelist"))
+    stops = browser_tests.tab_stops(page, presses=45)
+    assert {"a", "select", "button", "summary", "input"} <= {stop["tag"] for stop in stops}
+    not_the_ring = [
+        f"{stop['element']} ({stop['text']!r}): outline {stop['outline']}"
+        for stop in stops
+        if stop["outline"] != "solid 2px"
+    ]
+    assert not not_the_ring, "not the tokens' focus ring on:\n" + "\n".join(not_the_ring)
