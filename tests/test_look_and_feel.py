@@ -4,9 +4,10 @@ The Rijkshuisstijl design tokens are installed from the npm registry by the proj
 (package.json, `make install`) and linked from both base templates; in a real browser (headless
 Chromium, as in the accessibility tests) the admin's and the public pages' colours resolve to
 those tokens, the header's language button is a styled button, the admin stays light when the
-system asks for a dark theme, and the layout holds at 1280 pixels: the import and export tools of
-a changelist sit in one row, the theme changelist's table is no wider than its box, and the
-section of a theme is shown in full in the change form, at 1280 and at 390 pixels.
+system asks for a dark theme, every tab stop shows the tokens' focus ring, and the layout holds
+at 1280 pixels: the import and export tools of a changelist sit in one row, the theme
+changelist's table is no wider than its box, and the section of a theme is shown in full in the
+change form, at 1280 and at 390 pixels.
 """
 
 import json
@@ -116,7 +117,12 @@ def log_in(page, live_server):
 
 def test_admin_and_public_pages_share_the_tokens_colours_buttons_and_light_theme(page, live_server):
     page.emulate_media(color_scheme="dark")
-    for path in (reverse("registry:accessibility"), reverse("admin:login")):
+    # The public pages on white; the login card on the tokens' lightest grey (Django's
+    # --darkened-bg), as in the light theme.
+    for path, ground in (
+        (reverse("registry:accessibility"), WHITE),
+        (reverse("admin:login"), "rgb(248, 250, 252)"),  # --rhc-color-cool-grey-50
+    ):
         browser_tests.open_page(page, live_server.url + path)
         default = page.evaluate(DEFAULT_BUTTON_STYLE)
         button = page.evaluate(BUTTON_STYLE, ".language-switch button")
@@ -124,10 +130,8 @@ def test_admin_and_public_pages_share_the_tokens_colours_buttons_and_light_theme
         assert button["border"] != default["border"], path
         assert button["radius"] == "5px" != default["radius"], path
         assert int(button["weight"]) >= 700 > int(default["weight"]), path
-        assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") in (
-            WHITE,
-            "rgb(248, 250, 252)",  # --rhc-color-cool-grey-50, the login page's ground
-        ), path
+        body = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert body == ground, path
     assert css_variable(page, "--link-fg") == "#01689b"
     assert css_variable(page, "--button-bg") == "#154273"
     log_in(page, live_server)
