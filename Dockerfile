@@ -1,5 +1,11 @@
 # The registry under gunicorn, as docker-compose.yml runs it. Static files are collected into
 # the image at build time and served by whitenoise. Settings come from the environment (README).
+# The Rijkshuisstijl design tokens from the npm registry, as `make install` gets them (README).
+FROM node:20-bookworm-slim AS tokens
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts && npm run build
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +26,7 @@ RUN mkdir coopregistry registry \
     && pip install -e .
 
 COPY . .
+COPY --from=tokens /build/registry/static/registry/vendor/ registry/static/registry/vendor/
 
 # collectstatic only imports the settings, which refuse to start without a SECRET_KEY when DEBUG
 # is off; this throwaway value never reaches a running container.

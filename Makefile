@@ -1,7 +1,7 @@
 # Two commands:
 #   make start   the registry on http://127.0.0.1:8000/admin/ with the 2016 annex loaded
 #   make test    lint, format, migration and fixture checks, then the tests
-# Both install into .venv first. DATABASE_URL from the environment is honoured (default: the
+# Both install into .venv first (and the design tokens into node_modules, see README.md). DATABASE_URL from the environment is honoured (default: the
 # SQLite file db.sqlite3). HOST, PORT and PYTEST_ARGS can be given: make start PORT=8080.
 
 PYTHON ?= python3
@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/installed.stamp
+# The Rijkshuisstijl design tokens (npm), copied where Django's static files are found.
+TOKENS_CSS := registry/static/registry/vendor/rijkshuisstijl-tokens.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -32,7 +34,7 @@ test: install
 	$(MANAGE) describe_columns --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(TOKENS_CSS)
 
 # Reinstall only when pyproject.toml changes.
 $(INSTALLED): pyproject.toml | $(BIN)/python
@@ -41,3 +43,13 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when package.json or package-lock.json changes (npm ci writes
+# node_modules/.package-lock.json); `npm run build` copies the stylesheet.
+$(TOKENS_CSS): node_modules/.package-lock.json
+	npm run build
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts
+	touch $@
