@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -1211,7 +1212,18 @@ WIDTH_SAMPLE_ROWS = 1_000
 # A whole number as a number cell: without leading zeros or a plus sign (those are text, such
 # as a code "0123"), and within the 15 digits Excel keeps exactly.
 NUMBER_CELL = re.compile(r"^(?:0|-?[1-9][0-9]{0,14})$")
-HEADER_FONT = Font(bold=True)
+# The workbook's own font in bold: Font(bold=True) alone names no font, and LibreOffice then
+# shows the header in another typeface than the cells.
+HEADER_FONT = Font(
+    name=DEFAULT_FONT.name,
+    sz=DEFAULT_FONT.sz,
+    family=DEFAULT_FONT.family,
+    scheme=DEFAULT_FONT.scheme,
+    bold=True,
+)
+# Printed in landscape with the header on every page; a table at most this many characters
+# wide is scaled to the page's width (to about 70% at most), a wider one runs on over pages.
+PRINT_FIT_WIDTH = 150
 
 
 @dataclass(frozen=True)
@@ -1267,10 +1279,11 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
     rows = (_xlsx_row(row, sheet.columns) for row in sheet.rows)
     sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
     # A write-only worksheet writes its columns and its view before the first row.
-    for index, width in enumerate(column_widths(headers, sample), start=1):
+    widths = column_widths(headers, sample)
+    for index, width in enumerate(widths, start=1):
         worksheet.column_dimensions[get_column_letter(index)].width = width
     worksheet.freeze_panes = "A2"
-    worksheet.print_title_rows = "1:1"
+    _print_setup(worksheet, sum(widths))
     worksheet.append([_header_cell(worksheet, header) for header in headers])
     count = 0
     for row in chain(sample, rows):
@@ -1278,6 +1291,15 @@ def _write_sheet(workbook, sheet: Sheet) -> None:
         count += 1
     last_column = get_column_letter(max(len(headers), 1))
     worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
+
+
+def _print_setup(worksheet, width: int) -> None:
+    worksheet.print_title_rows = "1:1"
+    worksheet.page_setup.orientation = "landscape"
+    if width <= PRINT_FIT_WIDTH:
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        worksheet.page_setup.fitToWidth = 1
+        worksheet.page_setup.fitToHeight = 0  # as many pages down as it takes
 
 
 def _header_cell(worksheet, header):

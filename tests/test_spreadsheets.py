@@ -72,11 +72,13 @@ def assert_table(sheet, headers, rows):
     """A header row that is bold and frozen, an autofilter over it and the rows, widths that fit."""
     assert [cell.value for cell in sheet[1]] == headers
     assert all(cell.font.b for cell in sheet[1])
+    assert {cell.font.name for cell in sheet[1]} == {"Calibri"}  # the cells' font, in bold
     assert sheet.max_row == rows + 1
     if rows:
         assert not any(cell.font.b for cell in sheet[2])
     assert sheet.freeze_panes == "A2"
     assert sheet.print_title_rows == "$1:$1"  # the header on every printed page
+    assert sheet.page_setup.orientation == "landscape"
     assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(headers))}{rows + 1}"
     for index, column in enumerate(sheet.iter_cols(), start=1):
         width = sheet.column_dimensions[get_column_letter(index)].width
@@ -107,6 +109,14 @@ def test_an_admin_export_is_a_table_named_for_its_kind(admin_client, kind):
     sheet = only_sheet(admin_client.get(url(kind, "export", "xlsx")))
     assert sheet.title == ADMIN_KINDS[kind][1]
     assert_table(sheet, headers_of(kind), RESOURCES[kind]().get_queryset().count())
+
+
+def test_a_narrow_table_prints_one_page_wide_and_a_wide_one_runs_on(admin_client):
+    commands = only_sheet(admin_client.get(url("commands", "export", "xlsx")))
+    assert commands.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (commands.page_setup.fitToWidth, commands.page_setup.fitToHeight) == (1, 0)
+    themes = only_sheet(admin_client.get(url("themes", "export", "xlsx")))
+    assert not themes.sheet_properties.pageSetUpPr.fitToPage
 
 
 @pytest.mark.parametrize("kind", ADMIN_KINDS)
