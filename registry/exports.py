@@ -6,9 +6,11 @@ cells are the import's, so that an export imports back unchanged. XLSX is writte
 ``registry.tabular.write_xlsx``, streaming the records: a worksheet named for the kind of
 record in the interface language ("Thema’s", "Themes"), with a bold frozen header row, an
 autofilter and widths that fit; the columns whose kind is a whole number (positions, years)
-hold numbers, every other column text, so that a code such as "0123" stays as it is. A
-template is the header row alone, and in XLSX a second worksheet that describes the columns
-(as the admin's column page does); the import reads the first worksheet only.
+hold numbers, every other column text, so that a code such as "0123" stays as it is. Dates
+stay text as well ("2016-02-04", "2016-06", "2016"): a date in the registry has a precision,
+and a column of such texts sorts in order and reads back exactly. A template is the header
+row alone, and in XLSX a second worksheet that describes the columns (as the admin's column
+page does); the import reads the first worksheet only.
 
 A file's name says what and when, in the interface language, with the date in Amsterdam:
 ``themas-2026-12-01.xlsx`` (``themes-2026-12-01.xlsx`` in English), and for a template

@@ -1207,7 +1207,8 @@ MAX_COLUMN_WIDTH = 60
 HEADER_EXTRA_WIDTH = 4  # bold letters and the autofilter's button
 CELL_EXTRA_WIDTH = 2
 # The rows the widths are taken from; the rest is streamed to the file as it comes, so that an
-# export of 100,000 records holds only these in memory besides openpyxl's shared strings.
+# export of 100,000 records holds only these in memory (openpyxl writes text as inline strings,
+# so no table of all the texts builds up either).
 WIDTH_SAMPLE_ROWS = 1_000
 # A whole number as a number cell: without leading zeros or a plus sign (those are text, such
 # as a code "0123"), and within the 15 digits Excel keeps exactly.
@@ -1276,7 +1277,8 @@ def sheet_name(title: str) -> str:
 def _write_sheet(workbook, sheet: Sheet) -> None:
     worksheet = workbook.create_sheet(sheet_name(sheet.title))
     headers = [_xlsx_text(column.header) for column in sheet.columns]
-    rows = (_xlsx_row(row, sheet.columns) for row in sheet.rows)
+    whole_numbers = [column.whole_numbers for column in sheet.columns]
+    rows = (_xlsx_row(row, whole_numbers) for row in sheet.rows)
     sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
     # A write-only worksheet writes its columns and its view before the first row.
     widths = column_widths(headers, sample)
@@ -1308,10 +1310,11 @@ def _header_cell(worksheet, header):
     return cell
 
 
-def _xlsx_row(row: Sequence, columns: Sequence[SheetColumn]) -> list:
-    whole = [column.whole_numbers for column in columns]
-    whole += [False] * (len(row) - len(whole))
-    return [_xlsx_value(value, number) for value, number in zip(row, whole, strict=False)]
+def _xlsx_row(row: Sequence, whole_numbers: list[bool]) -> list:
+    return [
+        _xlsx_value(value, index < len(whole_numbers) and whole_numbers[index])
+        for index, value in enumerate(row)
+    ]
 
 
 def _xlsx_value(value, whole_numbers: bool):
