@@ -8,6 +8,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -375,6 +376,23 @@ def test_a_large_export_is_streamed_with_widths_from_its_first_rows():
     assert sheet.max_row == 3001
     assert sheet.auto_filter.ref == "A1:B3001"
     assert sheet["A3001"].value == 3000
+
+
+def test_the_spreadsheet_benchmark_runs():
+    # Its own processes: the figures are for the README, not checked here.
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "spreadsheet_benchmark.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--rows", "50", "--chars", "100"],
+        env={**os.environ, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "50 rows of 14 columns, descriptions of 100 characters"
+    assert [line.split("  ")[0] for line in lines[2:]] == ["tablib (before)", "write_xlsx (after)"]
 
 
 # LibreOffice opens them -------------------------------------------------------------------------
