@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,16 +25,11 @@ from django.utils.text import capfirst, get_valid_filename
 from django.utils.translation import gettext as _
 
 from registry.columns import EMPTY, Names
+from registry.exports import export_records, export_template
 from registry.resources import RESOURCES
 from registry.services.imports import confirm_import, prepare_import
 from registry.services.imports.files import sha256
-from registry.tabular import (
-    CONTENT_TYPES,
-    MAX_UPLOAD_BYTES,
-    TableError,
-    check_upload_size,
-    export_bytes,
-)
+from registry.tabular import CONTENT_TYPES, MAX_UPLOAD_BYTES, TableError, check_upload_size
 from registry.textdiff import word_diff
 
 EXPORT_FORMATS = CONTENT_TYPES
@@ -109,21 +103,12 @@ class ImportPreviewAdminMixin:
         changelist = self.get_changelist_instance(request)
         chosen = changelist.get_queryset(request).values("pk")
         queryset = self.resource_class().get_queryset().filter(pk__in=chosen)
-        dataset = self.resource_class().export(queryset)
-        return self._download(dataset, file_format, self.import_kind)
+        return export_records(self.resource_class, queryset, file_format).response()
 
     def template_view(self, request, file_format):
         if not self.has_view_permission(request) or file_format not in EXPORT_FORMATS:
             raise PermissionDenied
-        dataset = self.resource_class().export(self.resource_class().get_queryset().none())
-        return self._download(dataset, file_format, f"{self.import_kind}-template")
-
-    def _download(self, dataset, file_format, name):
-        response = HttpResponse(
-            export_bytes(dataset, file_format), content_type=EXPORT_FORMATS[file_format]
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-        return response
+        return export_template(self.resource_class, file_format).response()
 
     def columns_view(self, request):
         if not self.has_view_permission(request):

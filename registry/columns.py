@@ -80,6 +80,8 @@ class Kind(widgets.Widget):
 
     is_relation = False
     example = gettext_lazy("text")
+    # A spreadsheet writes the column's cells as numbers (see registry/exports.py).
+    is_whole_number = False
 
     def __init__(self):
         super().__init__(coerce_to_string=True)
@@ -154,6 +156,7 @@ class TextKind(Kind, widgets.CharWidget):
 
 class IntKind(Kind):
     example = gettext_lazy("a whole number")
+    is_whole_number = True
 
     def parse(self, text, lookups):
         if not WHOLE_NUMBER.match(text):
@@ -242,6 +245,10 @@ class KeyKind(Kind):
     def example(self):
         return f"{self.related._meta.verbose_name}: {self.field}"
 
+    @property
+    def is_whole_number(self):
+        return self.field == "year"  # an edition, by its year
+
     def parse(self, text, lookups):
         (key,) = self.known_keys([text], lookups)
         return key
@@ -284,6 +291,7 @@ class KeysKind(KeyKind):
     """Several related records by their natural keys, in no order."""
 
     is_relation = True
+    is_whole_number = False  # "2016|2017" is text
 
     @property
     def example(self):

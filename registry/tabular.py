@@ -3,8 +3,10 @@
 ``read_table`` turns an upload (CSV, XLSX, JSON or YAML) into a ``Table``: column names, and
 rows of plain strings each with the row number the user sees in their spreadsheet. Anything it
 cannot read raises a ``TableError`` whose text says what is wrong and where, in words a member
-of staff can act on. ``export_bytes`` writes a tablib ``Dataset``; its CSV and XLSX go through
-``safe_dataset`` so that no cell runs as a formula.
+of staff can act on. ``write_xlsx`` writes workbooks that open well (a bold, frozen header row,
+an autofilter, widths that fit, whole numbers as numbers), streaming their rows; every XLSX
+export goes through it. ``export_bytes`` writes a tablib ``Dataset`` in any format. In CSV and
+XLSX no cell runs as a formula.
 
 Formula-looking text and the quote prefix
 -----------------------------------------
@@ -33,8 +35,9 @@ import json
 import re
 import warnings
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, islice
 from pathlib import PurePath
 
 import openpyxl
@@ -42,7 +45,10 @@ import tablib
 import yaml
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -1167,13 +1173,175 @@ CONTENT_TYPES = {
 
 
 def export_bytes(dataset: tablib.Dataset, format: str) -> bytes:
-    """The dataset as a file; CSV and XLSX are neutralised, JSON and YAML kept exact."""
+    """The dataset as a file; CSV and XLSX are neutralised, JSON and YAML kept exact.
+
+    XLSX goes through ``write_xlsx``, with the dataset's title as the sheet's name and every
+    value typed as it is (the exports of records say which columns hold whole numbers, see
+    ``registry/exports.py``).
+    """
     if format == "csv":
         # The BOM makes Excel read UTF-8; without it Dutch Excel assumes Windows-1252.
         text = safe_dataset(dataset).export("csv", delimiter=EXPORT_DELIMITER)
         return text.encode("utf-8-sig")
     if format == "xlsx":
-        return safe_dataset(_map_cells(dataset, _storable_in_xlsx)).export("xlsx")
+        columns = [SheetColumn(header) for header in dataset.headers or ()]
+        return write_xlsx([Sheet(dataset.title or "", columns, dataset)])
     if format in ("json", "yaml"):
         return dataset.export(format).encode("utf-8")
     raise ValueError(f"Cannot export to {format!r}; use csv, xlsx, json or yaml.")
+
+
+# Workbooks that open well ----------------------------------------------------------------------
+
+# Excel refuses a worksheet name with one of these, longer than 31 characters, or that starts
+# or ends with an apostrophe.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+DEFAULT_SHEET_NAME = "Sheet1"
+# Column widths in characters of the default font, from the header and the first rows: at least
+# MIN_COLUMN_WIDTH (room to type in a template), at most MAX_COLUMN_WIDTH, so that a long text
+# leaves the other columns on the screen (the whole text shows in the formula bar). Excel's own
+# maximum is 255.
+MIN_COLUMN_WIDTH = 10
+MAX_COLUMN_WIDTH = 60
+HEADER_EXTRA_WIDTH = 4  # bold letters and the autofilter's button
+CELL_EXTRA_WIDTH = 2
+# The rows the widths are taken from; the rest is streamed to the file as it comes, so that an
+# export of 100,000 records holds only these in memory (openpyxl writes text as inline strings,
+# so no table of all the texts builds up either).
+WIDTH_SAMPLE_ROWS = 1_000
+# A whole number as a number cell: without leading zeros or a plus sign (those are text, such
+# as a code "0123"), and within the 15 digits Excel keeps exactly.
+NUMBER_CELL = re.compile(r"^(?:0|-?[1-9][0-9]{0,14})$")
+# The workbook's own font in bold: Font(bold=True) alone names no font, and LibreOffice then
+# shows the header in another typeface than the cells.
+HEADER_FONT = Font(
+    name=DEFAULT_FONT.name,
+    sz=DEFAULT_FONT.sz,
+    family=DEFAULT_FONT.family,
+    scheme=DEFAULT_FONT.scheme,
+    bold=True,
+)
+# Printed in landscape with the header on every page; a table at most this many characters
+# wide is scaled to the page's width (to about 70% at most), a wider one runs on over pages.
+PRINT_FIT_WIDTH = 150
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of a worksheet: its header, and whether its cells are whole numbers.
+
+    In a column of whole numbers (positions, years) a cell that is a whole number is written as
+    a number, so that it sorts and filters as one; every other cell is text, neutralised.
+    """
+
+    header: str
+    whole_numbers: bool = False
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A worksheet to write: its name, its columns, and its rows (any iterable, read once)."""
+
+    title: str
+    columns: Sequence[SheetColumn]
+    rows: Iterable[Sequence] = ()
+
+
+def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook with one worksheet per sheet, each a table that opens well.
+
+    Each worksheet has a bold header row that stays in view (frozen) and is printed on every
+    page, an autofilter over the header and the rows, column widths that fit the header and the
+    first rows (within MIN_COLUMN_WIDTH and MAX_COLUMN_WIDTH), whole numbers as numbers where
+    the column says so, and text neutralised (see the module docstring) and stripped of the
+    characters XML cannot hold. The rows are streamed (openpyxl's write-only mode): only the
+    first WIDTH_SAMPLE_ROWS are held at once.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.creator = "coopregistry"
+    for sheet in sheets:
+        _write_sheet(workbook, sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_name(title: str) -> str:
+    """The title as a worksheet name Excel accepts."""
+    name = SHEET_NAME_FORBIDDEN.sub(" ", title)
+    name = " ".join(name.split())[:MAX_SHEET_NAME].strip(QUOTE).strip()
+    return name or DEFAULT_SHEET_NAME
+
+
+def _write_sheet(workbook, sheet: Sheet) -> None:
+    worksheet = workbook.create_sheet(sheet_name(sheet.title))
+    headers = [_xlsx_text(column.header) for column in sheet.columns]
+    whole_numbers = [column.whole_numbers for column in sheet.columns]
+    rows = (_xlsx_row(row, whole_numbers) for row in sheet.rows)
+    sample = list(islice(rows, WIDTH_SAMPLE_ROWS))
+    # A write-only worksheet writes its columns and its view before the first row.
+    widths = column_widths(headers, sample)
+    for index, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(index)].width = width
+    worksheet.freeze_panes = "A2"
+    _print_setup(worksheet, sum(widths))
+    worksheet.append([_header_cell(worksheet, header) for header in headers])
+    count = 0
+    for row in chain(sample, rows):
+        worksheet.append(row)
+        count += 1
+    last_column = get_column_letter(max(len(headers), 1))
+    worksheet.auto_filter.ref = f"A1:{last_column}{count + 1}"
+
+
+def _print_setup(worksheet, width: int) -> None:
+    worksheet.print_title_rows = "1:1"
+    worksheet.page_setup.orientation = "landscape"
+    if width <= PRINT_FIT_WIDTH:
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        worksheet.page_setup.fitToWidth = 1
+        worksheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+
+
+def _header_cell(worksheet, header):
+    cell = WriteOnlyCell(worksheet, value=header)
+    cell.font = HEADER_FONT
+    return cell
+
+
+def _xlsx_row(row: Sequence, whole_numbers: list[bool]) -> list:
+    return [
+        _xlsx_value(value, index < len(whole_numbers) and whole_numbers[index])
+        for index, value in enumerate(row)
+    ]
+
+
+def _xlsx_value(value, whole_numbers: bool):
+    if isinstance(value, str):
+        if whole_numbers and NUMBER_CELL.match(value):
+            return int(value)
+        return _xlsx_text(value)
+    return value
+
+
+def _xlsx_text(value):
+    """Text as a cell holds it: storable, neutralised; empty text is no cell at all."""
+    value = neutralise(_storable_in_xlsx(value))
+    return None if value == "" else value
+
+
+def column_widths(headers: Sequence, rows: Sequence[Sequence]) -> list[int]:
+    """Each column's width in characters: its header or its longest line in the rows, bounded."""
+    widths = []
+    for index, header in enumerate(headers):
+        longest = max((_text_width(row[index]) for row in rows if index < len(row)), default=0)
+        wanted = max(_text_width(header) + HEADER_EXTRA_WIDTH, longest + CELL_EXTRA_WIDTH)
+        widths.append(min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, wanted)))
+    return widths
+
+
+def _text_width(value) -> int:
+    if value is None:
+        return 0
+    return max(map(len, str(value).splitlines() or [""]))

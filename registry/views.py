@@ -7,17 +7,18 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from registry import selectors
+from registry.exports import export_records
 from registry.filters import DEFENCE_WIDE, ThemeFilterSet
 from registry.models import Command, Partner, Section
 from registry.resources import ThemeResource
 from registry.signin.policy import is_signed_in
-from registry.tabular import CONTENT_TYPES, export_bytes
+from registry.tabular import CONTENT_TYPES
 
 PAGE_SIZE = 25
 # Detail pages list this many themes; the listing, filtered on the record, has them all.
@@ -103,14 +104,9 @@ def theme_download(request, file_format):
             f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
         )
         return HttpResponseBadRequest(messages, content_type="text/plain; charset=utf-8")
-    resource = ThemeResource()
     chosen = filterset.qs.values("pk")
-    dataset = resource.export(resource.get_queryset().filter(pk__in=chosen))
-    response = HttpResponse(
-        export_bytes(dataset, file_format), content_type=DOWNLOAD_FORMATS[file_format]
-    )
-    response["Content-Disposition"] = f'attachment; filename="themas.{file_format}"'
-    return response
+    themes = ThemeResource().get_queryset().filter(pk__in=chosen)
+    return export_records(ThemeResource, themes, file_format).response()
 
 
 @public

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from registry.exports import FORMATS, export_records
 from registry.resources import RESOURCES
-from registry.tabular import export_bytes
 
 
 class Command(BaseCommand):
@@ -15,14 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
-        parser.add_argument(
-            "--format", dest="file_format", default="csv", choices=["csv", "xlsx", "json", "yaml"]
-        )
+        parser.add_argument("--format", dest="file_format", default="csv", choices=FORMATS)
 
     def handle(self, *args, directory, file_format, **options):
         directory.mkdir(parents=True, exist_ok=True)
         for position, (kind, resource) in enumerate(RESOURCES.items(), start=1):
+            # Numbered in the order of importing, and named as --kind names them.
             path = directory / f"{position:02d}-{kind}.{file_format}"
-            dataset = resource().export()
-            path.write_bytes(export_bytes(dataset, file_format))
-            self.stdout.write(f"{path}: {len(dataset)} rows")
+            exported = export_records(resource, resource().get_queryset(), file_format)
+            path.write_bytes(exported.content)
+            self.stdout.write(f"{path}: {exported.rows} rows")
