@@ -422,3 +422,79 @@ def test_a_part_in_another_language_is_allowed_only_for_its_own_name():
     problems = foreign_words(page.encode(), "en", Data())
     assert len(problems) == 1
     assert problems[0].startswith('lang="nl" on <select>')
+
+
+# Headings and messages in Dutch -------------------------------------------------------------
+
+
+def dutch_client(name="taal-beheerder"):
+    from tests.admin_forms import logged_in
+
+    client = logged_in(name)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    return client
+
+
+def heading(response):
+    document = html.document_fromstring(response.content.decode())
+    return normal(document.xpath("//h1")[0].text_content())
+
+
+def test_headings_start_with_a_capital():
+    from django.urls import reverse
+
+    from registry.models import Theme
+
+    client = dutch_client()
+    theme = Theme.objects.get_by_natural_key("deu", "Cyber")
+    assert heading(client.get(reverse("admin:registry_theme_change", args=[theme.pk]))) == (
+        "Thema wijzigen"
+    )
+    assert heading(client.get(reverse("admin:registry_theme_add"))) == "Thema toevoegen"
+    page = client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert heading(page) == "Selecteer aanmeldpoging om te wijzigen"
+    assert "<title>Thema toevoegen |" in client.get(reverse("admin:registry_theme_add")).text
+
+
+@pytest.mark.parametrize(
+    ("model", "key", "field", "message"),
+    [
+        (
+            "theme",
+            ("deu", "Cyber"),
+            "description",
+            "Het thema ‘Cyber (deu)’ is met succes gewijzigd.",
+        ),
+        ("command", ("CLAS",), "name_en", "Het commando ‘CLAS’ is met succes gewijzigd."),
+        ("partner", ("DEU",), "name_en", "De partner ‘Duitsland’ is met succes gewijzigd."),
+        ("section", ("deu",), "heading", "De sectie ‘Duitsland’ is met succes gewijzigd."),
+    ],
+)
+def test_messages_about_a_record_use_the_article_of_its_kind(model, key, field, message):
+    from django.apps import apps as registry_apps
+    from django.urls import reverse
+
+    from tests.admin_forms import form_data
+
+    record = registry_apps.get_model("registry", model).objects.get_by_natural_key(*key)
+    client = dutch_client()
+    url = reverse(f"admin:registry_{model}_change", args=[record.pk])
+    data = form_data(client.get(url), **{field: f"{getattr(record, field)} (gewijzigd)"})
+    if model == "theme":
+        data["commands_in_order"] = [c.pk for c in record.ordered_commands()]
+    page = client.post(url, data, follow=True)
+    texts = [normal(str(m)) for m in page.context["messages"]]
+    record.refresh_from_db()
+    assert [html.fromstring(text).text_content() for text in texts] == [
+        message.replace("Duitsland", str(record))
+    ]
+
+
+def test_the_admins_javascript_texts_are_dutch_too():
+    """The two-list selector of rights and groups gets its texts from the admin's catalogue."""
+    from django.urls import reverse
+
+    client = dutch_client()
+    catalogue = client.get(reverse("admin:jsi18n")).text
+    assert '"Remove all %s": "Alle %s verwijderen"' in catalogue
+    assert '"Choose selected %s": "Geselecteerde %s kiezen"' in catalogue
