@@ -7,13 +7,15 @@ tables after their classes; django-axes names its records in English with a time
 each gets a name in the language of the page.
 """
 
+from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group, Permission, User
+from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.history import local_time
@@ -81,6 +83,28 @@ class RegistryUserAdmin(PermissionNames, UserAdmin):
 @admin.register(Group)
 class RegistryGroupAdmin(PermissionNames, GroupAdmin):
     pass
+
+
+class RegistryAccessAttemptAdmin(AccessAttemptAdmin):
+    """django-axes' list of login attempts, whose clean-up action formats its message before
+    looking up the translation (so it is never translated) and fails outside a login (it reads
+    the moment of the login attempt from the request: here that is now)."""
+
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        request.axes_attempt_time = timezone.now()
+        count = self.handler.clean_expired_user_attempts(request=request)
+        message = ngettext(
+            "Cleaned up %(count)d expired access attempt.",
+            "Cleaned up %(count)d expired access attempts.",
+            count,
+        )
+        self.message_user(request, message % {"count": count})
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+    admin.site.register(AccessAttempt, RegistryAccessAttemptAdmin)
 
 
 for _field, _singular, _plural in [

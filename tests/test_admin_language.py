@@ -498,3 +498,28 @@ def test_the_admins_javascript_texts_are_dutch_too():
     catalogue = client.get(reverse("admin:jsi18n")).text
     assert '"Remove all %s": "Alle %s verwijderen"' in catalogue
     assert '"Choose selected %s": "Geselecteerde %s kiezen"' in catalogue
+
+
+def test_the_clean_up_of_login_attempts_works_and_reports_in_dutch():
+    import datetime
+
+    from axes.models import AccessAttempt
+    from django.urls import reverse
+    from django.utils import timezone
+
+    client = dutch_client()  # signing in cleans up as well: before the attempts are made
+    visit = {"ip_address": "192.0.2.9", "user_agent": "test", "failures_since_start": 1}
+    old = AccessAttempt.objects.create(username="eerder", **visit)
+    AccessAttempt.objects.filter(pk=old.pk).update(
+        attempt_time=timezone.now() - datetime.timedelta(hours=2)
+    )
+    new = AccessAttempt.objects.create(username="zojuist", **visit)
+    page = client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "cleanup_expired_attempts", "index": "0", "_selected_action": [new.pk]},
+        follow=True,
+    )
+    assert [str(message) for message in page.context["messages"]] == [
+        "1 verlopen aanmeldpoging opgeruimd."
+    ]
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["zojuist"]
