@@ -295,7 +295,8 @@ def admin_pages(fixture, probes, language):
 
 
 def signin_pages(language):
-    """The login and its code step, for someone who has not signed in yet."""
+    """The login, its code step and the setup of an authenticator app, for someone who has
+    not signed in yet."""
     from tests.admin_forms import PASSWORD
     from tests.signin import LOGIN, SignedInClient, authenticator, password_step
 
@@ -306,6 +307,12 @@ def signin_pages(language):
     yield "GET login", client.get(LOGIN)
     yield "POST login (password)", password_step(client, user.username, PASSWORD)
     yield "POST login (wrong password)", password_step(client, user.username, "wrong")
+    # Staff without an authenticator app are sent on to set one up.
+    newcomer = fixture_user(f"newcomer-{language}")
+    client = SignedInClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = password_step(client, newcomer.username, PASSWORD, follow=True)
+    yield f"POST login (no app yet) → {page.request['PATH_INFO']}", page
 
 
 def fixture_user(name):
@@ -381,6 +388,7 @@ def test_the_scan_reaches_every_page_type(scanned):
         assert any("?q=zzz" in label for label in labels)
         assert any(label.startswith("POST import") and "upload" in label for label in labels)
         assert any("/axes/accessattempt/" in label for label in labels)
+        assert any(label.endswith("/admin/two-factor/setup/") for label in labels), labels[-3:]
         assert all(is_page(response) for _label, response in responses), language
         assert len(responses) > 150, (language, len(responses))
 
