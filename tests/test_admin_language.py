@@ -62,6 +62,7 @@ ENGLISH = word_set(
     locked out remaining entries entry summary following related means warning error
     errors enter forgotten file files imported columns column template preview
     agreement agreements command commands section sections edition editions unknown
+    successfully below want correct please filtering models application since changed
     """
 )
 # Words that only Dutch has; flagged on English pages.
@@ -78,7 +79,11 @@ DUTCH = word_set(
     thema themas overeenkomst overeenkomsten sectie secties commando commandos editie
     edities bestand kolommen importeren exporteren historisch historische toegangspogingen
     inloggen uitloggen verlopen opnieuw wissen kies gekozen verwijder onbekend nieuw nieuwe
-    gearchiveerd intern zoals maar als wat wie wanneer waar hoe
+    gearchiveerd intern zoals maar als wat wie wanneer waar hoe wilt zeker weet kunt
+    hieronder nogmaals bewerken succes toepassing modellen beheer filteren typen navigatie
+    zijbalk broodkruimels huidige licht donker hoofdinhoud aantallen elke afgelopen maand
+    jaar dagen rij kolom waarden voorbeeld samenvatting ongewijzigd gelezen tekst bron eerste
+    laatste vorige volgende pagina bestanden sjabloon sjablonen lege soort
     """
 )
 FOREIGN = {"nl": ENGLISH, "en": DUTCH}
