@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple, get_select2_language
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
@@ -11,8 +11,12 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
+from registry import admin_auth  # noqa: F401  (users and groups, in the page's language)
 from registry.admin_actions import AGREEMENT_ACTIONS, THEME_ACTIONS, BulkActionsMixin
 from registry.admin_dashboard import FactsListFilter
 from registry.admin_history import HistoryAdmin, VersionForm, historical_record
@@ -110,6 +114,10 @@ class YearListFilter(admin.SimpleListFilter):
 class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
     """Shows the selected records in the order of the value, so an order can be edited."""
 
+    # Django takes select2's language when the widget is made, which for a form's own field
+    # is once, at import: the language of each page instead.
+    i18n_name = property(lambda self: get_select2_language(), lambda self, value: None)
+
     def optgroups(self, name, value, attr=None):
         groups = super().optgroups(name, value, attr)
         order = {str(item): index for index, item in enumerate(value)}
@@ -144,8 +152,12 @@ class ThemeForm(VersionForm):
             "is_internal",
         ]
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    opened_values = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(
+        label=_("version opened"), widget=forms.HiddenInput, required=False
+    )
+    opened_values = forms.CharField(
+        label=_("values opened"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,8 +192,30 @@ class ThemeForm(VersionForm):
         return [chosen[pk] for pk in dict.fromkeys(submitted) if pk in chosen]
 
 
+class DefiniteArticle:
+    """Messages about a record with the article of its kind: "Het thema “Cyber” is gewijzigd".
+
+    Django's Dutch catalogue writes "De {name} …" for every kind of record; for a kind whose
+    name takes another article, ``definite_name`` says it ("the theme": "het thema").
+    """
+
+    definite_name = None
+
+    def message_user(self, request, message, *args, **kwargs):
+        if self.definite_name is not None:
+            usual = capfirst(pgettext("definite article", "the %s") % self.opts.verbose_name)
+            own = capfirst(self.definite_name)
+            if usual != own and str(message).startswith(f"{usual} "):
+                text = own + str(message)[len(usual) :]
+                message = mark_safe(text) if isinstance(message, SafeData) else text
+        super().message_user(request, message, *args, **kwargs)
+
+
 @admin.register(Theme)
-class ThemeAdmin(BulkActionsMixin, ThemeTextsMixin, ImportPreviewAdminMixin, HistoryAdmin):
+class ThemeAdmin(
+    DefiniteArticle, BulkActionsMixin, ThemeTextsMixin, ImportPreviewAdminMixin, HistoryAdmin
+):
+    definite_name = pgettext_lazy("definite article", "the theme")
     import_kind = "themes"
     actions = THEME_ACTIONS
     list_display = [
@@ -405,7 +439,8 @@ class PartnerAdmin(ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
 
 
 @admin.register(Command)
-class CommandAdmin(ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
+class CommandAdmin(DefiniteArticle, ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
+    definite_name = pgettext_lazy("definite article", "the command")
     import_kind = "commands"
     list_display = ["code", "name_nl", "name_en", "kind", "parent", "theme_count"]
     list_select_related = ["parent"]

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -100,7 +101,10 @@ class Command(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = NaturalKeyManager("code")
-    history = history()
+    history = history(
+        verbose_name=_("version of a command"),
+        verbose_name_plural=_("versions of commands"),
+    )
 
     class Meta:
         verbose_name = _("command")
@@ -156,7 +160,10 @@ class Partner(models.Model):
     )
 
     objects = NaturalKeyManager("code")
-    history = history()
+    history = history(
+        verbose_name=_("version of a partner"),
+        verbose_name_plural=_("versions of partners"),
+    )
 
     class Meta:
         verbose_name = _("partner")
@@ -213,7 +220,11 @@ class Section(models.Model):
     )
 
     objects = NaturalKeyManager("key")
-    history = history(m2m_fields=[partners])
+    history = history(
+        m2m_fields=[partners],
+        verbose_name=_("version of a section"),
+        verbose_name_plural=_("versions of sections"),
+    )
 
     class Meta:
         verbose_name = _("section")
@@ -286,7 +297,12 @@ class Theme(models.Model):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = NaturalKeyManager("section__key", "title")
-    history = history(base=ThemeHistory, m2m_fields=[partners])
+    history = history(
+        base=ThemeHistory,
+        m2m_fields=[partners],
+        verbose_name=_("version of a theme"),
+        verbose_name_plural=_("versions of themes"),
+    )
 
     class Meta:
         verbose_name = _("theme")
@@ -440,7 +456,11 @@ class Agreement(models.Model):
     )
 
     objects = NaturalKeyManager("slug")
-    history = history(m2m_fields=[parties, themes])
+    history = history(
+        m2m_fields=[parties, themes],
+        verbose_name=_("version of an agreement"),
+        verbose_name_plural=_("versions of agreements"),
+    )
 
     class Meta:
         verbose_name = _("agreement")
@@ -565,3 +585,33 @@ class ImportChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.record_key}"
+
+
+# The link tables that Django makes for many-to-many fields get a name formatted once, in the
+# language active at import ("Theme-partner-relatie" on English pages too), and show as
+# "Theme_partners object (60)", on a delete confirmation for one; simple-history names the
+# history of each link table after its class. Names for people instead, in either language.
+LINK_NAMES = {
+    Theme.partners: (_("partner of a theme"), _("partners of themes")),
+    Section.partners: (_("partner of a section"), _("partners of sections")),
+    Agreement.parties: (_("party to an agreement"), _("parties to agreements")),
+    Agreement.themes: (_("theme of an agreement"), _("themes of agreements")),
+}
+
+
+def name_link_table(through, singular, plural):
+    through._meta.verbose_name = singular
+    through._meta.verbose_name_plural = plural
+    through.__str__ = link_name
+
+
+def link_name(link):
+    """What a row of a link table links, e.g. "Cyber (deu) – Duitsland"."""
+    return " – ".join(str(getattr(link, field.name)) for field in link._meta.fields[1:3])
+
+
+for _descriptor, (_singular, _plural) in LINK_NAMES.items():
+    name_link_table(_descriptor.through, _singular, _plural)
+    _versions = HistoricalRecords.m2m_models[_descriptor.field]._meta
+    _versions.verbose_name = format_lazy(_("version: {}"), _singular)
+    _versions.verbose_name_plural = format_lazy(_("versions: {}"), _plural)
