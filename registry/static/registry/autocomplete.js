@@ -13,6 +13,9 @@
 //   taken out, so Backspace takes back the last choice only (select2's own behaviour for it),
 //   and each choice keeps its own cross for the mouse.
 // - The crosses ("×") are hidden from screen readers, so a choice is read as its name.
+// - A message in the open list ("Searching…", "No results found") is a disabled option, as
+//   select2 draws "Loading more…", instead of an alert that a list of options may not hold;
+//   it is read out through a status region of the page instead.
 'use strict';
 (function () {
   function labelId(select) {
@@ -59,7 +62,30 @@
   }
 
   // The open list is drawn at the end of the page; its results carry the field's id.
+  // Made when the page is read, empty: a live region announces what changes in it later.
+  function statusRegion() {
+    let status = document.getElementById('autocomplete-status');
+    if (!status) {
+      status = document.createElement('div');
+      status.id = 'autocomplete-status';
+      status.className = 'autocomplete-status';
+      status.setAttribute('role', 'status');
+      document.body.appendChild(status);
+    }
+    return status;
+  }
+
+  function announce(text) {
+    statusRegion().textContent = text;
+  }
+
   function repairList(dropdown) {
+    dropdown.querySelectorAll('.select2-results__message[role="alert"]').forEach(function (message) {
+      message.setAttribute('role', 'option');
+      message.setAttribute('aria-disabled', 'true');
+      message.removeAttribute('aria-live');
+      announce(message.textContent);
+    });
     const results = dropdown.querySelector('.select2-results__options[id^="select2-"]');
     const select = results && document.getElementById(results.id.replace(/^select2-/, '').replace(/-results$/, ''));
     const label = select && labelId(select);
@@ -82,6 +108,9 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
+    if (document.querySelector('select.admin-autocomplete')) {
+      statusRegion();
+    }
     repair();
     new MutationObserver(repair).observe(document.body, {
       childList: true,
