@@ -185,7 +185,7 @@ def open_single(field):
     def bring_about(page):
         page.focus(f".field-{field} .select2-selection")
         page.keyboard.press("Enter")
-        page.locator(f"{results(field)} [role=option]").first.wait_for()
+        page.locator(f"{results(field)} {FOUND}").first.wait_for()
 
     return bring_about
 
@@ -207,7 +207,8 @@ def close_list(page):
     page.locator(".select2-container--open").first.wait_for(state="detached")
 
 
-FOUND = ".select2-results__option[role=option]"
+# An option that can be chosen (select2 marks them so; not its messages, nor "Searching…").
+FOUND = ".select2-results__option[aria-selected]"
 NOTHING_FOUND = ".select2-results__message"
 STATES = {
     "theme change form": {
@@ -327,10 +328,10 @@ def test_the_partners_field_works_with_the_keyboard_alone(page, live_server):
     assert chosen(page, "partners") == ["Duitsland"]
 
     page.keyboard.press("ArrowDown")  # opens the list
-    page.locator(f"{results('partners')} [role=option]").first.wait_for()
+    page.locator(f"{results('partners')} {FOUND}").first.wait_for()
     assert page.get_attribute(box, "aria-expanded") == "true"
     page.keyboard.type("an")
-    page.locator(f"{results('partners')} [role=option]", has_text="Frankrijk").wait_for()
+    page.locator(f"{results('partners')} {FOUND}", has_text="Frankrijk").wait_for()
     for _ in range(30):
         if highlighted(page, "partners") == "Frankrijk":
             break
@@ -353,6 +354,15 @@ def test_the_partners_field_works_with_the_keyboard_alone(page, live_server):
     page.keyboard.press("Escape")
     assert page.get_attribute(box, "aria-expanded") == "false"
     assert page.locator(search).input_value() == ""
+
+    # A search that finds nothing says so, also to a screen reader (the page's status region).
+    page.keyboard.type("qqq")
+    message = page.locator(f"{results('partners')} {NOTHING_FOUND}")
+    message.wait_for()
+    assert message.inner_text() == "Geen resultaten gevonden…"
+    assert page.locator("#autocomplete-status[role=status]").inner_text() == message.inner_text()
+    page.keyboard.press("Escape")
+    assert chosen(page, "partners") == ["Duitsland", "Frankrijk"]
 
     page.keyboard.press("Tab")
     assert not page.evaluate("() => document.activeElement.closest('.field-partners .select2')")
