@@ -18,6 +18,7 @@ tests, as the live server's database is emptied and refilled after each.
 import re
 from urllib.parse import quote
 
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -72,6 +73,7 @@ def narrowed(page, base_url, path, model_admin):
         browser_tests.open_page(page, base_url + path + query)
         chosen = first_filter.locator(f'li.selected a[href="{query}"]')
         assert chosen.count() == 1, f"the filter {query} of {path} is not shown as applied"
+        assert page.locator("#result_list tbody tr").count() >= 1, f"{path}{query} lists nothing"
         return path + query
     term = search_term(model_admin)
     query = f"?q={quote(term)}"
@@ -136,9 +138,18 @@ def preview_in_browser(page, base_url):
     return f"{reverse('admin:registry_theme_import')}?token={quote(token)}"
 
 
-# What a page must show for its check to mean what its name says.
+def failed_sign_in():
+    """What django-axes records of a wrong password, so that its lists have a row to show."""
+    visit = {"username": "onbekend", "ip_address": "192.0.2.1", "user_agent": "Chromium"}
+    visit.update({"http_accept": "text/html", "path_info": LOGIN})
+    AccessAttempt.objects.create(get_data="", post_data="", failures_since_start=1, **visit)
+    AccessFailureLog.objects.create(**visit)
+
+
 def admin_pages(page, base_url):
-    """Every page of the matrix after the login: name -> (path, a selector it must show)."""
+    """Every page of the matrix after the login: name -> (path, a selector that it must show
+    for its check to mean what its name says)."""
+    failed_sign_in()
     history = history_pages()  # the theme Cyber (deu) and an agreement, edited in the admin
     run = edition_2017_in_browser(page, base_url)
     preview = preview_in_browser(page, base_url)
