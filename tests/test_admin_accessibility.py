@@ -106,9 +106,8 @@ def upload_in_browser(page, base_url, data, name, *, edition=None):
     with page.expect_navigation():
         page.click("form input[type=submit]")
     assert page.locator(".registry-preview tbody tr").count() > 0, page.content()[:3000]
-    assert page.locator(".errornote").count() == 0, page.locator(
-        "#content-main table"
-    ).first.inner_text()
+    errors = page.locator(".errornote + table")
+    assert errors.count() == 0, errors.first.inner_text()
 
 
 def edition_2017_in_browser(page, base_url):
@@ -322,8 +321,11 @@ def highlighted(page, field):
     return page.locator(f"{results(field)} .select2-results__option--highlighted").inner_text()
 
 
-def test_the_partners_field_works_with_the_keyboard_alone(page, live_server):
-    """Tab to the field, open its list, search, choose with the arrows and Enter, take the last
+def test_the_autocomplete_fields_are_named_by_their_labels_and_work_with_the_keyboard(
+    page, live_server
+):
+    """The names a screen reader gives the fields; then the partners field with the keyboard
+    alone: Tab to it, open its list, search, choose with the arrows and Enter, take the last
     choice back with Backspace, Tab on and save: the theme has the partners chosen."""
     base_url = live_server.url
     _user, device = staff_member()
@@ -333,6 +335,12 @@ def test_the_partners_field_works_with_the_keyboard_alone(page, live_server):
     browser_tests.open_page(
         page, base_url + reverse("admin:registry_theme_change", args=[theme.pk])
     )
+    # axe-core asks for a name; these are the right ones: the label (and the value chosen).
+    assert page.get_by_role("searchbox", name="Partners:", exact=True).count() == 1
+    assert page.get_by_role("searchbox", name="Commando’s:", exact=True).count() == 1
+    section = "Sectie: Samenwerkingsgebieden met Duitsland"
+    assert page.get_by_role("combobox", name=section, exact=True).count() == 1
+
     search = ".field-partners .select2-search__field"
     box = ".field-partners .select2-selection"
     browser_tests.tab_to(page, search, limit=150)
