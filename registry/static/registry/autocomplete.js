@@ -13,9 +13,9 @@
 //   taken out, so Backspace takes back the last choice only (select2's own behaviour for it),
 //   and each choice keeps its own cross for the mouse.
 // - The crosses ("×") are hidden from screen readers, so a choice is read as its name.
-// - A message in the open list ("Searching…", "No results found") is a disabled option, as
-//   select2 draws "Loading more…", instead of an alert that a list of options may not hold;
-//   it is read out through a status region of the page instead.
+// - A message in the open list ("No results found", "The results could not be loaded") is a
+//   disabled option, as select2 draws "Searching…", instead of an alert, which a list of
+//   options may not hold; it is read out through a status region of the page instead.
 'use strict';
 (function () {
   function labelId(select) {
@@ -42,7 +42,8 @@
       return;
     }
     if (label) {
-      const shown = box.querySelector('.select2-selection--single > .select2-selection__rendered[id]');
+      const single = box.classList.contains('select2-selection--single');
+      const shown = single && box.querySelector(':scope > .select2-selection__rendered[id]');
       setAttribute(box, 'aria-labelledby', shown ? label + ' ' + shown.id : label);
       container.querySelectorAll('.select2-search__field').forEach(function (field) {
         setAttribute(field, 'aria-labelledby', label);
@@ -61,7 +62,6 @@
     });
   }
 
-  // The open list is drawn at the end of the page; its results carry the field's id.
   // Made when the page is read, empty: a live region announces what changes in it later.
   function statusRegion() {
     let status = document.getElementById('autocomplete-status');
@@ -79,6 +79,7 @@
     statusRegion().textContent = text;
   }
 
+  // The open list is drawn at the end of the page; its results carry the field's id.
   function repairList(dropdown) {
     dropdown.querySelectorAll('.select2-results__message[role="alert"]').forEach(function (message) {
       message.setAttribute('role', 'option');
