@@ -44,7 +44,9 @@ def sync_roles(apps, using="default"):
 
 def sync_roles_after_migrate(sender, apps=None, using="default", **kwargs):
     if apps is None:
-        return
+        # ``flush`` sends post_migrate without the migration state: the models are those of
+        # the project as it stands, so the groups come back after a flush too.
+        from django.apps import apps
     try:
         apps.get_model("auth", "Group")
     except LookupError:  # a migration state without the auth app

@@ -19,14 +19,12 @@ import re
 from urllib.parse import quote
 
 from axes.models import AccessAttempt, AccessFailureLog
-from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
 from registry.models import Agreement, Edition, Theme
 from registry.resources import RESOURCES
-from registry.roles import sync_roles
 from registry.tabular import export_bytes
 from tests import test_accessibility as browser_tests
 from tests.admin_forms import PASSWORD
@@ -152,10 +150,6 @@ def admin_pages(page, base_url):
     """Every page of the matrix after the login: name -> (path, a selector that it must show
     for its check to mean what its name says)."""
     failed_sign_in()
-    # The role groups come from a migration; an earlier live-server test's flush removed them
-    # (flush's post_migrate signal carries no app registry, and sync_roles_after_migrate then
-    # does nothing).
-    sync_roles(django_apps)
     history = history_pages()  # the theme Cyber (deu) and an agreement, edited in the admin
     run = edition_2017_in_browser(page, base_url)
     preview = preview_in_browser(page, base_url)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registry.models import Agreement, Command, Edition, Partner, Section, Theme
 from registry.resources import RESOURCES
-from registry.roles import EDITORS, IMPORTERS, READERS
+from registry.roles import EDITORS, IMPORTERS, READERS, role_permissions
 from registry.tabular import export_bytes
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,20 @@ def test_roles_follow_the_definition_after_every_migrate():
     readers.permissions.clear()
     call_command("migrate", verbosity=0)
     assert readers.permissions.filter(codename="view_theme").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("annex_data")  # the annex data is put back after the flush
+def test_the_roles_come_back_after_a_flush():
+    """``manage.py flush`` (and every transactional test's clean-up) empties auth's tables too;
+    the groups must come back with their permissions, as after a migrate."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    groups = {group.name: group for group in Group.objects.all()}
+    assert set(groups) == set(role_permissions())
+    for name, codenames in role_permissions().items():
+        assert set(groups[name].permissions.values_list("codename", flat=True)) == set(codenames)
 
 
 # Every URL of the admin, for every role --------------------------------------------------------
