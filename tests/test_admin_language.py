@@ -467,6 +467,13 @@ def test_headings_start_with_a_capital():
     page = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert heading(page) == "Selecteer aanmeldpoging om te wijzigen"
     assert "<title>Thema toevoegen |" in client.get(reverse("admin:registry_theme_add")).text
+    for add, last in [
+        ("admin:registry_theme_add", "Thema toevoegen"),
+        ("admin:auth_user_add", "Gebruiker toevoegen"),
+    ]:
+        document = html.document_fromstring(client.get(reverse(add)).content.decode())
+        crumb = normal(document.xpath("//div[@class='breadcrumbs']")[0].text_content())
+        assert crumb.endswith(f"› {last}"), crumb
 
 
 @pytest.mark.parametrize(
