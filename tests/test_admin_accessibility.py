@@ -289,10 +289,18 @@ def test_a_violation_on_a_page_fails_the_matrix_with_page_rule_impact_and_elemen
     login page, are reported for every language and width, with rule, impact and element."""
 
     def spoil(page):
+        # The styles are set through the CSSOM: the Content-Security-Policy ignores style
+        # attributes in markup.
         page.evaluate(
-            """() => document.querySelector('#content-main').insertAdjacentHTML('beforeend',
-                '<input id="naamloos"><p style="color:#333">Lees <a id="kaal" href="#"' +
-                ' style="color:#555;text-decoration:none">de uitleg</a> eerst.</p>')"""
+            """() => {
+                document.querySelector('#content-main').insertAdjacentHTML('beforeend',
+                    '<input id="naamloos"><p id="uitleg">Lees <a id="kaal" href="#">de uitleg</a>' +
+                    ' eerst.</p>');
+                document.querySelector('#uitleg').style.color = '#333';
+                const link = document.querySelector('#kaal');
+                link.style.color = '#555';
+                link.style.textDecoration = 'none';
+            }"""
         )
 
     reports = audit_matrix(
