@@ -195,8 +195,9 @@ def fragments(content, language):
         found = SELECT2_I18N.search(script.get("src") or "")
         if found and found.group(1) != language:
             problems.append(f"select2 speaks {found.group(1)}: {script.get('src')}")
-    # Code is neither language: column names, field names, what a cell holds.
-    for element in document.xpath("//script|//style|//code"):
+    # Code is neither language: column names, field names, what a cell holds. The summary of a
+    # password hash (algorithm, iterations, the first letters of a random salt) is not either.
+    for element in document.xpath("//script|//style|//code|//div[@id='id_password']//bdi"):
         element.drop_tree()
     for element in list(document.xpath("//*[@lang]")):
         other = element.get("lang")
