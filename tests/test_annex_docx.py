@@ -279,7 +279,7 @@ def test_a_page_break_inside_a_paragraph_does_not_split_it():
     assert read(small_annex(theme)).endswith("\n\nCyber: samen oefenen in de cyberruimte. (CLAS)\n")
 
 
-def test_a_bold_title_before_a_line_break_or_a_space_is_a_title_on_its_own_line():
+def test_a_line_break_or_a_bold_title_before_a_space_puts_a_title_on_its_own_line():
     def with_break(word):
         paragraph = word.add_paragraph()
         paragraph.add_run("Korps Mariniers").bold = True
@@ -291,8 +291,14 @@ def test_a_bold_title_before_a_line_break_or_a_space_is_a_title_on_its_own_line(
         paragraph.add_run("Helikopters").bold = True
         paragraph.add_run(" Er is een uitwisselingsprogramma. (CLSK)")
 
-    text = read(small_annex(with_break, with_space))
+    def without_bold(word):
+        paragraph = word.add_paragraph("Lichte Brigade")
+        paragraph.add_run().add_break()
+        paragraph.add_run("Er wordt samen geoefend. (CLAS)")
+
+    text = read(small_annex(with_break, without_bold, with_space))
     assert "\n\nKorps Mariniers\nIn juni is er een overeenkomst getekend. (CZSK)\n\n" in text
+    assert "\n\nLichte Brigade\nEr wordt samen geoefend. (CLAS)\n\n" in text
     assert text.endswith("\n\nHelikopters\nEr is een uitwisselingsprogramma. (CLSK)\n")
 
 
