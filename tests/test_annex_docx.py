@@ -9,7 +9,6 @@ tracked changes.
 
 import html
 import io
-import zipfile
 
 import docx
 import pytest
@@ -26,8 +25,8 @@ from registry.services.imports import ANNEX, confirm_import, prepare_import
 from registry.services.imports.docx_reader import read_docx
 from registry.services.imports.files import UnreadableFile
 from tests import annex_2016_expected as expected
+from tests import hostile_files
 from tests.admin_forms import logged_in
-from tests.hostile_files import MB, deflated, deflated_repeat, zip_archive
 from tests.registry_tables import copy_tables
 from tests.test_render import empty_registry, records
 
@@ -327,18 +326,6 @@ def test_tracked_changes_are_read_as_accepted():
 # Refusals ------------------------------------------------------------------------------------
 
 
-def word_parts():
-    with zipfile.ZipFile(io.BytesIO(docx_bytes(small_annex()))) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def package_with(*replaced, parts=None):
-    parts = dict(parts or word_parts())
-    by_name = {member.name: member for member in replaced}
-    members = [by_name.pop(name, None) or deflated(data, name) for name, data in parts.items()]
-    return zip_archive(members + list(by_name.values()))
-
-
 def damaged():
     data = docx_bytes(small_annex())
     return data[: len(data) // 2]
@@ -353,40 +340,12 @@ def not_word():
 
 
 def macro_file():
-    parts = word_parts()
+    parts = hostile_files.word_parts()
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
         b"application/vnd.ms-word.document.macroEnabled.main+xml",
     )
-    return package_with(parts=parts)
-
-
-BODY_HEAD = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-    b"<w:body>"
-)
-
-
-def zip_bomb():
-    """1.6 MB that inflates to 1.1 GB: a body of empty paragraphs."""
-    return package_with(
-        deflated_repeat(
-            "word/document.xml", BODY_HEAD, b"<w:p/>", 1100 * MB, b"</w:body></w:document>"
-        )
-    )
-
-
-def entity_bomb():
-    entities = b'<!ENTITY a "lollollollol">' + b"".join(
-        b'<!ENTITY %s "%s">' % (bytes([ord("a") + i + 1]), (b"&%s;" % bytes([ord("a") + i])) * 10)
-        for i in range(9)
-    )
-    body = BODY_HEAD.replace(
-        b"<w:document", b"<!DOCTYPE w:document [" + entities + b"]><w:document"
-    )
-    body += b"<w:p><w:r><w:t>&j;</w:t></w:r></w:p></w:body></w:document>"
-    return package_with(deflated(body, "word/document.xml"))
+    return hostile_files.word_document_with(parts=parts)
 
 
 REFUSALS = {
@@ -411,12 +370,17 @@ REFUSALS = {
         "in Word as “Word Document (.docx)” and try again.",
     ),
     "zip_bomb": (
-        zip_bomb,
+        hostile_files.docx_zip_bomb,
         "The file “bijlage.docx” unpacks to 1,100 MB; a Word document that unpacks to at most "
         "100 MB can be read. Save the annex without images and try again.",
     ),
+    "lying_directory": (
+        hostile_files.docx_lying_directory,
+        "The file “bijlage.docx” is not a readable Word document. Save it in Word as “Word "
+        "Document (.docx)” and try again.",
+    ),
     "doctype": (
-        entity_bomb,
+        hostile_files.docx_entity_bomb,
         "The part “word/document.xml” of “bijlage.docx” holds a document type declaration "
         "(<!DOCTYPE>), which Word never writes; it is not read.",
     ),
