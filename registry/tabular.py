@@ -481,7 +481,7 @@ def _workbook_doctype(part: str, file_name: str) -> TableError:
 
 
 @dataclass
-class _PartRules:
+class PartRules:
     """How a part is read: as records (worksheet rows, shared strings) or all at once.
 
     The limits are looked up when they are used, so that a test can lower them.
@@ -506,9 +506,9 @@ class _PartRules:
         return MAX_SHEET_ROWS if self.is_worksheet else MAX_SHARED_STRINGS
 
 
-def _records(root: str, tag: str, container: str) -> _PartRules:
+def _records(root: str, tag: str, container: str) -> PartRules:
     prefix = rb"(?:[A-Za-z_][\w.-]{0,31}:)?"
-    return _PartRules(
+    return PartRules(
         root=root.encode(),
         record_start=re.compile(rb"<" + prefix + tag.encode() + rb"(?=[\s/>])"),
         records_end=re.compile(rb"</" + prefix + container.encode() + rb"\s*>"),
@@ -519,7 +519,7 @@ PART_RULES = {
     b"worksheet": _records("worksheet", "row", "sheetData"),
     b"sst": _records("sst", "si", "sst"),
 }
-OTHER_PART = _PartRules()
+OTHER_PART = PartRules()
 
 
 @dataclass
@@ -527,7 +527,7 @@ class _PartScan:
     name: str
     file_name: str
     package: ZipPackage
-    rules: _PartRules = None
+    rules: PartRules = None
     tags: int = 0
     records: int = 0
     record_tags: int | None = None  # of the record being read; None before the first

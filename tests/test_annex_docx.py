@@ -103,6 +103,8 @@ def annex_docx(parsed_annex):
     """The 2016 annex as an author lays it out in Word."""
     word = docx.Document()
     word.styles.add_style("Kop 1", WD_STYLE_TYPE.PARAGRAPH)
+    # Dutch Word names its heading styles by id "Kop2" and by name "heading 2".
+    word.styles["Heading 2"].style_id = "Kop2"
     word.sections[0].header.paragraphs[0].text = IN_HEADER
     word.sections[0].footer.paragraphs[0].text = "3"
     word.add_paragraph(parsed_annex.title, style="Title")
@@ -188,6 +190,7 @@ def test_the_docx_is_laid_out_as_the_tests_say(annex_2016_docx):
     styles = {p.style.name for p in word.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Kop 1"} <= styles
     body = word.element.body.xml
+    assert '<w:pStyle w:val="Kop2"/>' in body
     assert body.count('w:type="page"') > 30
     assert body.count("w:lastRenderedPageBreak") > 15
     assert body.count("<w:del ") > 5

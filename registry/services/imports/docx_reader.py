@@ -34,8 +34,7 @@ from django.utils.translation import gettext as _
 
 from registry.annex.parser import is_section_heading
 from registry.services.imports.files import AnnexText, UnreadableFile
-from registry.tabular import PART_RULES, TableError, ZipPackage, check_package
-from registry.tabular import _PartRules as PartRules
+from registry.tabular import PART_RULES, PartRules, TableError, ZipPackage, check_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTENT_TYPES = "[Content_Types].xml"
