@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests import hostile_files  # noqa: E402
 
 CASES = {
-    # name: (generator, file name); a .txt file is an annex text
+    # name: (generator, file name); a .txt or .docx file is an annex
     "xlsx zip bomb (empty rows)": (hostile_files.xlsx_zip_bomb, "bomb.xlsx"),
     "xlsx zip bomb (one wide row)": (hostile_files.xlsx_wide_row_bomb, "wide.xlsx"),
     "xlsx row of 5 million cells (75 MB)": (hostile_files.xlsx_wide_row_within_size, "r.xlsx"),
@@ -44,6 +44,9 @@ CASES = {
     "xlsx cells in column XFD": (hostile_files.xlsx_far_column, "far-column.xlsx"),
     "xlsx cell of 40 M characters": (hostile_files.xlsx_long_cell, "long-cell.xlsx"),
     "xlsx XML entity bomb": (hostile_files.xlsx_entity_bomb, "entities.xlsx"),
+    "docx zip bomb (empty paragraphs)": (hostile_files.docx_zip_bomb, "bomb.docx"),
+    "docx lying zip directory": (hostile_files.docx_lying_directory, "lying.docx"),
+    "docx XML entity bomb": (hostile_files.docx_entity_bomb, "entities.docx"),
     "yaml alias bomb": (hostile_files.yaml_alias_bomb, "aliases.yaml"),
     "json nested 100,000 deep (lists)": (hostile_files.json_deep, "deep.json"),
     "json nested 100,000 deep (objects)": (hostile_files.json_deep_objects, "deep-objects.json"),
@@ -71,7 +74,8 @@ CHILD = textwrap.dedent(
         return int(line.split()[1]) * 1024
 
     path = sys.argv[1]
-    arguments = ["import_annex", path, "--edition", "2017"] if path.endswith(".txt") else [
+    annex = path.endswith((".txt", ".docx"))
+    arguments = ["import_annex", path, "--edition", "2017"] if annex else [
         "import_records", path, "--kind", "themes"]
     before = memory("VmRSS")
     start = time.perf_counter()

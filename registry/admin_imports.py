@@ -28,7 +28,7 @@ from registry.columns import EMPTY, Names
 from registry.exports import export_records, export_template
 from registry.resources import RESOURCES
 from registry.services.imports import confirm_import, prepare_import
-from registry.services.imports.files import sha256
+from registry.services.imports.files import ANNEX_SUFFIXES, sha256
 from registry.tabular import CONTENT_TYPES, MAX_UPLOAD_BYTES, TableError, check_upload_size
 from registry.textdiff import word_diff
 
@@ -144,6 +144,7 @@ class ImportPreviewAdminMixin:
                 "upload_error": error,
                 "max_megabytes": MAX_UPLOAD_BYTES // (1024 * 1024),
                 "accepts_annex": self.import_kind == "themes",
+                "annex_suffixes": ANNEX_SUFFIXES,
             }
         )
         return TemplateResponse(request, "admin/registry/import.html", context, status=status)

@@ -35,7 +35,7 @@ import json
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, islice
 from pathlib import PurePath
@@ -385,60 +385,103 @@ def _xlsx_records(sheet, file_name: str):
         raise _not_a_workbook(file_name) from None
 
 
-# What a workbook unpacks to ------------------------------------------------------------------
+# What a zip package (a workbook, a Word document) unpacks to ---------------------------------
+
+
+@dataclass(frozen=True)
+class ZipPackage:
+    """A kind of zip package (XLSX, DOCX): how its parts are read, and how its refusals read.
+
+    Each message is a function of the file's name (and of the part, the count or the size it
+    names), so that every kind says in its own words what the file is and what to do.
+    """
+
+    part_rules: dict
+    unreadable: Callable[[str], TableError]
+    too_many_parts: Callable[[str, str, str], TableError]  # file, count, limit
+    too_large: Callable[[str, str, int], TableError]  # file, size in MB, limit in MB
+    doctype: Callable[[str, str], TableError]  # part, file
+
+
+def check_package(data: bytes, file_name: str, package: ZipPackage) -> None:
+    """Refuse a zip package that would unpack to more than the limits, before it is parsed.
+
+    First by what the zip directory says (sizes, number of parts), then by reading every part
+    in chunks: the tags it holds, and for parts read as records (worksheet rows, shared
+    strings) the records and the tags in each. The directory cannot make the reading go
+    further than it says: ``zipfile`` inflates a part only to the size the directory gives,
+    and a part that holds more fails its checksum, so it is refused as damaged. A document
+    type declaration (which can define entities) is refused in every part.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # not a zip file, or a damaged directory
+        raise package.unreadable(file_name) from None
+    with archive:
+        parts = archive.infolist()
+        _check_directory(parts, file_name, package)
+        for part in parts:
+            _scan_part(archive, part, file_name, package)
 
 
 def check_workbook(data: bytes, file_name: str) -> None:
     """Refuse a workbook that would unpack to more than the limits, before openpyxl reads it.
 
-    First by what the zip directory says (sizes, number of parts), then by reading every part
-    in chunks: the tags it holds, per worksheet its rows, the tags in each row and the columns
-    its cells name, and the texts of the shared strings. The directory cannot make the reading
-    go further than it says: ``zipfile`` inflates a part only to the size the directory gives,
-    and a part that holds more fails its checksum, so it is refused as damaged.
+    Besides the bounds of every package (``check_package``): per worksheet its rows, the tags
+    in each row and the columns its cells name, and the texts of the shared strings.
     """
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception:  # not a zip file, or a damaged directory
-        raise _not_a_workbook(file_name) from None
-    with archive:
-        parts = archive.infolist()
-        _check_directory(parts, file_name)
-        for part in parts:
-            _scan_part(archive, part, file_name)
+    check_package(data, file_name, WORKBOOK)
 
 
-def _check_directory(parts, file_name: str) -> None:
+def _check_directory(parts, file_name: str, package: ZipPackage) -> None:
     if len(parts) > MAX_WORKBOOK_PARTS:
-        raise TableError(
-            _(
-                "The file “%(file)s” consists of %(count)s parts; a workbook of at most "
-                "%(limit)s parts can be read."
-            )
-            % {
-                "file": file_name,
-                "count": number_format(len(parts), force_grouping=True),
-                "limit": number_format(MAX_WORKBOOK_PARTS, force_grouping=True),
-            }
+        raise package.too_many_parts(
+            file_name,
+            number_format(len(parts), force_grouping=True),
+            number_format(MAX_WORKBOOK_PARTS, force_grouping=True),
         )
     unpacked = sum(part.file_size for part in parts)
     if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
-        raise TableError(
-            _(
-                "The file “%(file)s” unpacks to %(size)s MB; a workbook that unpacks to at "
-                "most %(limit)s MB can be read. Save only the sheet to import, without "
-                "images or other sheets, and try again."
-            )
-            % {
-                "file": file_name,
-                "size": number_format(unpacked // (1024 * 1024), force_grouping=True),
-                "limit": MAX_UNPACKED_MB,
-            }
+        raise package.too_large(
+            file_name,
+            number_format(unpacked // (1024 * 1024), force_grouping=True),
+            MAX_UNPACKED_MB,
         )
 
 
+def _workbook_has_too_many_parts(file_name: str, count: str, limit: str) -> TableError:
+    return TableError(
+        _(
+            "The file “%(file)s” consists of %(count)s parts; a workbook of at most "
+            "%(limit)s parts can be read."
+        )
+        % {"file": file_name, "count": count, "limit": limit}
+    )
+
+
+def _workbook_too_large(file_name: str, size: str, limit: int) -> TableError:
+    return TableError(
+        _(
+            "The file “%(file)s” unpacks to %(size)s MB; a workbook that unpacks to at "
+            "most %(limit)s MB can be read. Save only the sheet to import, without "
+            "images or other sheets, and try again."
+        )
+        % {"file": file_name, "size": size, "limit": limit}
+    )
+
+
+def _workbook_doctype(part: str, file_name: str) -> TableError:
+    return TableError(
+        _(
+            "The part “%(part)s” of “%(file)s” holds a document type declaration "
+            "(<!DOCTYPE>), which Excel never writes; it is not read."
+        )
+        % {"part": part, "file": file_name}
+    )
+
+
 @dataclass
-class _PartRules:
+class PartRules:
     """How a part is read: as records (worksheet rows, shared strings) or all at once.
 
     The limits are looked up when they are used, so that a test can lower them.
@@ -447,6 +490,7 @@ class _PartRules:
     root: bytes = b""  # b"worksheet", b"sst" or something else
     record_start: re.Pattern | None = None
     records_end: re.Pattern | None = None
+    streamed: bool = False  # a large part read as a whole (a Word document's body)
 
     @property
     def is_worksheet(self):
@@ -454,16 +498,17 @@ class _PartRules:
 
     @property
     def max_tags(self):
-        return MAX_STREAMED_PART_TAGS if self.record_start else MAX_OTHER_PART_TAGS
+        streamed = self.record_start or self.streamed
+        return MAX_STREAMED_PART_TAGS if streamed else MAX_OTHER_PART_TAGS
 
     @property
     def max_records(self):
         return MAX_SHEET_ROWS if self.is_worksheet else MAX_SHARED_STRINGS
 
 
-def _records(root: str, tag: str, container: str) -> _PartRules:
+def _records(root: str, tag: str, container: str) -> PartRules:
     prefix = rb"(?:[A-Za-z_][\w.-]{0,31}:)?"
-    return _PartRules(
+    return PartRules(
         root=root.encode(),
         record_start=re.compile(rb"<" + prefix + tag.encode() + rb"(?=[\s/>])"),
         records_end=re.compile(rb"</" + prefix + container.encode() + rb"\s*>"),
@@ -474,14 +519,15 @@ PART_RULES = {
     b"worksheet": _records("worksheet", "row", "sheetData"),
     b"sst": _records("sst", "si", "sst"),
 }
-OTHER_PART = _PartRules()
+OTHER_PART = PartRules()
 
 
 @dataclass
 class _PartScan:
     name: str
     file_name: str
-    rules: _PartRules = None
+    package: ZipPackage
+    rules: PartRules = None
     tags: int = 0
     records: int = 0
     record_tags: int | None = None  # of the record being read; None before the first
@@ -490,17 +536,19 @@ class _PartScan:
     carry: bytes = b""  # a tag that the chunk cut in two
 
 
-def _scan_part(archive, part, file_name: str) -> None:
-    scan = _PartScan(part.filename, file_name)
+def _scan_part(archive, part, file_name: str, package: ZipPackage) -> None:
+    scan = _PartScan(part.filename, file_name, package)
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(SCAN_CHUNK_BYTES):
                 _scan_chunk(scan, scan.carry + chunk)
+            if scan.rules is None:  # a small part without an XML root: an image, say
+                scan.rules = OTHER_PART
             _scan_piece(scan, scan.carry)
     except TableError:
         raise
     except Exception:  # damaged or encrypted parts, a checksum that does not match, ...
-        raise _not_a_workbook(file_name) from None
+        raise package.unreadable(file_name) from None
 
 
 def _scan_chunk(scan: _PartScan, buffer: bytes) -> None:
@@ -510,7 +558,7 @@ def _scan_chunk(scan: _PartScan, buffer: bytes) -> None:
         if root is None and len(buffer) < MAX_TAG_BYTES:
             scan.carry = buffer  # the root element's name is still to come
             return
-        scan.rules = PART_RULES.get(root.group(1) if root else b"", OTHER_PART)
+        scan.rules = scan.package.part_rules.get(root.group(1) if root else b"", OTHER_PART)
     cut = buffer.rfind(b"<")
     if cut == -1 or buffer.find(b">", cut) != -1:
         cut = len(buffer)
@@ -531,13 +579,7 @@ def _scan_piece(scan: _PartScan, piece: bytes) -> None:
     if not piece:
         return
     if DOCTYPE in piece:
-        raise TableError(
-            _(
-                "The part “%(part)s” of “%(file)s” holds a document type declaration "
-                "(<!DOCTYPE>), which Excel never writes; it is not read."
-            )
-            % {"part": scan.name, "file": scan.file_name}
-        )
+        raise scan.package.doctype(scan.name, scan.file_name)
     scan.tags += piece.count(b"<")
     if scan.tags > scan.rules.max_tags:
         raise _too_many_tags(scan, scan.rules.max_tags)
@@ -666,6 +708,15 @@ def _not_a_workbook(file_name: str) -> TableError:
         )
         % {"file": file_name}
     )
+
+
+WORKBOOK = ZipPackage(
+    part_rules=PART_RULES,
+    unreadable=_not_a_workbook,
+    too_many_parts=_workbook_has_too_many_parts,
+    too_large=_workbook_too_large,
+    doctype=_workbook_doctype,
+)
 
 
 def _collect_rows(records, file_name: str, max_rows: int):

@@ -223,6 +223,61 @@ def xlsx_entity_bomb() -> bytes:
     return workbook_with(deflated(sheet, SHEET))
 
 
+# Word documents ------------------------------------------------------------------------------
+
+BODY_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body>"
+)
+BODY_TAIL = b"</w:body></w:document>"
+DOCUMENT = "word/document.xml"
+
+
+def word_parts() -> dict[str, bytes]:
+    """The parts of a small, real Word document as python-docx writes it."""
+    import zipfile
+
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("Bijlage 2: Overzicht", style="Title")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def word_document_with(*replaced: Member, parts=None) -> bytes:
+    """A real Word document in which the given members replace (or add to) its parts."""
+    return workbook_with(*replaced, parts=parts or word_parts())
+
+
+def docx_zip_bomb(size=1100 * MB) -> bytes:
+    """1.6 MB that inflates to 1.1 GB: a body of empty paragraphs."""
+    body = deflated_repeat(DOCUMENT, BODY_HEAD, b"<w:p/>", size, BODY_TAIL)
+    return word_document_with(body)
+
+
+def docx_lying_directory(size=1100 * MB) -> bytes:
+    """The zip bomb again, but its directory says the body inflates to 10 KB."""
+    body = deflated_repeat(DOCUMENT, BODY_HEAD, b"<w:p/>", size, BODY_TAIL)
+    body.declared_size = 10 * 1024
+    return word_document_with(body)
+
+
+def docx_entity_bomb() -> bytes:
+    """The XML "billion laughs" inside the document's body."""
+    entities = b'<!ENTITY a "lollollollollollollollollollol">' + b"".join(
+        b'<!ENTITY %s "%s">' % (bytes([ord("a") + i + 1]), (b"&%s;" % bytes([ord("a") + i])) * 10)
+        for i in range(9)
+    )
+    doctype = b"<!DOCTYPE w:document [" + entities + b"]><w:document"
+    body = BODY_HEAD.replace(b"<w:document", doctype, 1)
+    body += b"<w:p><w:r><w:t>&j;</w:t></w:r></w:p>" + BODY_TAIL
+    return word_document_with(deflated(body, DOCUMENT))
+
+
 # JSON and YAML --------------------------------------------------------------------------------
 
 

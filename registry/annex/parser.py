@@ -418,6 +418,11 @@ def _check_unique_titles(annex):
             seen[theme.title] = theme.line
 
 
+def is_section_heading(line):
+    """Whether a paragraph of one line is read as a section heading (by its wording)."""
+    return _is_heading(line.strip())
+
+
 def _is_heading(line):
     return bool(HEADING_PATTERN.match(line)) and ":" not in line and not line.endswith(".")
 

@@ -4,8 +4,9 @@ from registry.services.imports import ANNEX
 
 class Command(ImportCommand):
     help = (
-        "Bring in an edition of the annex text (Bijlage 2) as an annual update: new, changed, "
-        "unchanged and missing themes. All or nothing; running it twice changes nothing."
+        "Bring in an edition of the annex (Bijlage 2), as text (.txt) or as a Word document "
+        "(.docx), as an annual update: new, changed, unchanged and missing themes. All or "
+        "nothing; running it twice changes nothing."
     )
     edition_required = True
 

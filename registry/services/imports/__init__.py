@@ -25,6 +25,7 @@ as missing, and themes among them are archived only when the user asks for it.
 """
 
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
@@ -34,10 +35,11 @@ from registry.models import ImportRun
 from registry.services.imports.annex import annex_plans
 from registry.services.imports.applying import ImportRefused, apply_plans
 from registry.services.imports.files import (
+    ANNEX_SUFFIXES,
     UnreadableFile,
     check_upload_size,
-    decode_text,
     is_annex_text,
+    read_annex,
     sha256,
 )
 from registry.services.imports.planning import CellError, Plan, plan_import, refused_plan
@@ -206,24 +208,27 @@ def _prepare_annex(data, file_name, checksum, edition, archive_missing):
             "themes",
             file_name,
             checksum,
-            _("%(file)s is not an annex text; an annex text is a .txt file.") % {"file": file_name},
+            _("%(file)s is not an annex; an annex is a file ending in %(suffixes)s.")
+            % {"file": file_name, "suffixes": ", ".join(ANNEX_SUFFIXES)},
         )
     if edition is None:
         return _failed("themes", file_name, checksum, _("An annex text needs its edition's year."))
     try:
-        text, encoding = decode_text(data, file_name)
+        annex_text = read_annex(data, file_name)
     except UnreadableFile as error:
         return _failed("themes", file_name, checksum, str(error))
-    plans, annex = annex_plans(text, edition_year=edition, archive_missing=archive_missing)
+    plans, annex = annex_plans(
+        annex_text.text, edition_year=edition, archive_missing=archive_missing
+    )
     return Prepared(
         "themes",
         file_name,
         checksum,
-        "txt",
+        PurePath(file_name).suffix.lower().lstrip("."),
         plans,
         annex=annex,
         edition=edition,
-        encoding=encoding,
+        encoding=annex_text.encoding,
     )
 
 

@@ -1,11 +1,14 @@
 """Reading the file of an import: its size, its checksum, and its text or table.
 
 Every way in (the admin's upload, ``import_records``, ``import_annex``) reads a file through
-these, so the same limits and the same messages apply everywhere.
+these, so the same limits and the same messages apply everywhere. An annex comes as a text
+(``.txt``) or as a Word document (``.docx``, ``docx_reader.py``); ``read_annex`` reads either
+into the text form that ``registry.annex.parser`` reads.
 """
 
 import codecs
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from django.utils.translation import gettext as _
@@ -19,15 +22,17 @@ from registry.tabular import (
     decode_utf16,
 )
 
-ANNEX_SUFFIXES = (".txt",)
+ANNEX_SUFFIXES = (".txt", ".docx")
 
 __all__ = [
     "ANNEX_SUFFIXES",
     "MAX_UPLOAD_BYTES",
+    "AnnexText",
     "UnreadableFile",
     "check_upload_size",
     "decode_text",
     "is_annex_text",
+    "read_annex",
     "read_file",
     "sha256",
 ]
@@ -35,6 +40,23 @@ __all__ = [
 
 class UnreadableFile(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class AnnexText:
+    text: str  # the annex in the text form registry.annex.parser.parse_annex reads
+    encoding: str  # what the preview names: "utf-8", ..., or a translated label
+    pages: tuple[int, ...] | None = None  # the page number per line of text (PDF only)
+
+
+def read_annex(data: bytes, file_name: str) -> AnnexText:
+    """An annex file (its suffix is one of ``ANNEX_SUFFIXES``) as the text the parser reads."""
+    if PurePath(file_name).suffix.lower() == ".docx":
+        from registry.services.imports.docx_reader import read_docx  # it imports this module
+
+        return read_docx(data, file_name)
+    text, encoding = decode_text(data, file_name)
+    return AnnexText(text, encoding)
 
 
 def sha256(data: bytes) -> str:
