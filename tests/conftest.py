@@ -107,3 +107,15 @@ def annex_data(transactional_db, annex_tables):
 
     if tables_are_empty():
         restore_tables(annex_tables)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Dutch). A request through the test client
+    leaves the language it activated (LocaleMiddleware does not undo it), so without this a
+    test that ran after an English page would read its messages in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
