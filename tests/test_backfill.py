@@ -7,9 +7,13 @@ empty registry, the editions each theme appears in, the text per edition, the cu
 and the archived flag come out the same, and so does the comparison of any two editions.
 """
 
+from io import StringIO
 from itertools import combinations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
 
 from registry.models import (
     Agreement,
@@ -227,3 +231,99 @@ def test_a_middle_edition_lists_as_missing_what_the_edition_before_had(texts):
     assert prepared.run.archived == 0
     archived = Theme.objects.filter(is_archived=True).values_list("title", flat=True)
     assert sorted(archived) == ["Oude mijnenvegers", "Special Forces"]
+
+
+# The admin and the command line, on the test registry with the 2016 annex loaded -------------
+
+IMPORT = reverse("admin:registry_theme_import")
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def current_records():
+    return {key: {**theme, "texts": None} for key, theme in end_state().items()}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "2015 is older than 2016, the newest edition in the registry."),
+        ("nl", "2015 is ouder dan 2016, de nieuwste editie in het register."),
+    ],
+)
+def test_the_admin_preview_of_an_older_edition_says_what_it_writes(
+    admin_client, media_root, settings, texts, language, expected
+):
+    before = current_records()
+    upload = SimpleUploadedFile("bijlage-2-2015.txt", texts[2015].encode())
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = admin_client.post(IMPORT, {"file": upload, "edition": "2015"})
+    assert response.status_code == 200
+    assert response.context["backfill"] == {
+        "edition": 2015,
+        "newest_edition": 2016,
+        "texts": {"created": 115, "updated": 0, "unchanged": 0},
+    }
+    assert expected in response.content.decode()
+    assert response.context["counts"] == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 113,
+        "missing": 0,
+    }
+    admin_client.post(IMPORT, {"token": response.context["token"], "confirm": "1"})
+    after = current_records()
+    new = {key: after.pop(key)["is_archived"] for key in after.keys() - before.keys()}
+    assert new == {
+        ("benelux", "Kustwachtsamenwerking"): True,
+        ("benelux", "Oude mijnenvegers"): True,
+    }
+    assert after == before
+    assert ThemeEdition.objects.filter(edition__year=2015).count() == 115
+
+
+def test_import_annex_reports_an_older_edition(tmp_path, texts):
+    path = tmp_path / "bijlage-2-2015.txt"
+    path.write_text(texts[2015], encoding="utf-8")
+    out = StringIO()
+    call_command("import_annex", str(path), "--edition", "2015", "--dry-run", stdout=out)
+    assert (
+        "2015 is older than 2016, the newest edition in the registry: the themes a newer "
+        "edition has keep their current records; texts of 2015: 115 new, 0 changed, "
+        "0 unchanged"
+    ) in out.getvalue()
+    assert not ThemeEdition.objects.filter(edition__year=2015).exists()
+
+
+def test_the_admin_compares_any_two_editions_from_their_texts(admin_client, texts):
+    imported_in(texts, (2017, 2015, 2016))
+    years = {edition.year: edition.pk for edition in Edition.objects.all()}
+    url = "admin:registry_edition_compare"
+    pages = [
+        admin_client.get(reverse(url, args=[years[2015], years[2017]])),
+        admin_client.get(reverse(url, args=[years[2017], years[2015]])),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        comparison = page.context["comparison"]
+        assert [link.theme.title for link in comparison.new] == [
+            "Gevechtsleiders luchtmacht",
+            "Ruimtevaart",
+        ]
+        assert [link.theme.title for link in comparison.gone] == [
+            "Oude mijnenvegers",
+            "Special Forces",
+        ]
+        assert [change.key for change in comparison.changed] == [
+            ("benelux", "Helikopters"),
+            ("benelux", "Luchtruimbewaking"),
+        ]
+    assert main_content(pages[0]) == main_content(pages[1])
+
+
+def main_content(page):
+    """The page's content, without the header (whose language switch names the page's URL)."""
+    return page.content.decode().split('id="content"', 1)[1]

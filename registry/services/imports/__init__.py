@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.models import ImportRun
 from registry.services.imports.annex import annex_plans
-from registry.services.imports.applying import ImportRefused, apply_plans
+from registry.services.imports.applying import ImportRefused, apply_plans, edition_text_counts
 from registry.services.imports.files import (
     UnreadableFile,
     check_upload_size,
@@ -92,10 +92,25 @@ class Prepared:
         """The plan whose records the user brought in (themes, for the annex text)."""
         return self.plans[-1]
 
+    def backfill(self):
+        """For an edition older than the newest in the registry: the years, and the counts of
+        the edition's texts it adds, changes and leaves (the current records stay)."""
+        main = self.main
+        if not main.is_backfill or self.errors:
+            return None
+        return {
+            "edition": main.edition,
+            "newest_edition": main.newest_edition,
+            "texts": edition_text_counts(main),
+        }
+
     def summary(self):
         """As ``--json`` prints it: the main plan's records, and the errors of every plan."""
         result = self.main.summary()
         result["errors"] = [error.as_dict() for error in self.errors]
+        backfill = self.backfill()
+        if backfill is not None:
+            result["backfill"] = backfill
         return result
 
 
