@@ -237,7 +237,7 @@ class ImportPreviewAdminMixin:
                     if plan.rows or plan.missing
                 ],
                 "missing": [" / ".join(map(str, key)) for key in main.missing_keys()[:500]],
-                "backfill": prepared.backfill(),
+                "backfill": prepared.backfill,
             }
         )
         status = 400 if prepared.errors else 200

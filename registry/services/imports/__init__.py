@@ -92,25 +92,16 @@ class Prepared:
         """The plan whose records the user brought in (themes, for the annex text)."""
         return self.plans[-1]
 
-    def backfill(self):
-        """For an edition older than the newest in the registry: the years, and the counts of
-        the edition's texts it adds, changes and leaves (the current records stay)."""
-        main = self.main
-        if not main.is_backfill or self.errors:
-            return None
-        return {
-            "edition": main.edition,
-            "newest_edition": main.newest_edition,
-            "texts": edition_text_counts(main),
-        }
+    # For an edition older than the newest in the registry: the years, and the counts of the
+    # edition's texts it adds, changes and leaves (the current records stay); see ``_backfill``.
+    backfill: dict | None = None
 
     def summary(self):
         """As ``--json`` prints it: the main plan's records, and the errors of every plan."""
         result = self.main.summary()
         result["errors"] = [error.as_dict() for error in self.errors]
-        backfill = self.backfill()
-        if backfill is not None:
-            result["backfill"] = backfill
+        if self.backfill is not None:
+            result["backfill"] = self.backfill
         return result
 
 
@@ -140,7 +131,14 @@ def prepare_import(*, kind, data, file_name, edition=None, archive_missing=False
         archive_missing=archive_missing and kind == "themes",
     )
     return Prepared(
-        kind, file_name, checksum, table.format, [plan], edition=edition, encoding=table.encoding
+        kind,
+        file_name,
+        checksum,
+        table.format,
+        [plan],
+        edition=edition,
+        encoding=table.encoding,
+        backfill=_backfill(plan),
     )
 
 
@@ -239,7 +237,19 @@ def _prepare_annex(data, file_name, checksum, edition, archive_missing):
         annex=annex,
         edition=edition,
         encoding=encoding,
+        backfill=_backfill(plans[-1]),
     )
+
+
+def _backfill(plan):
+    """What an older edition writes, counted before it is written (confirm writes it next)."""
+    if not plan.is_backfill or plan.errors:
+        return None
+    return {
+        "edition": plan.edition,
+        "newest_edition": plan.newest_edition,
+        "texts": edition_text_counts(plan),
+    }
 
 
 def _failed(kind, file_name, checksum, message):
