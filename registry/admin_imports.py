@@ -238,6 +238,7 @@ class ImportPreviewAdminMixin:
                     if plan.rows or plan.missing
                 ],
                 "missing": [" / ".join(map(str, key)) for key in main.missing_keys()[:500]],
+                "backfill": prepared.backfill,
             }
         )
         status = 400 if prepared.errors else 200

@@ -431,7 +431,8 @@ def edition_snapshot(row, edition_id, paragraph="", commands=()):
         theme.pk,
         edition_id,
         theme.title,
-        theme.description,
+        # The file's text: a backfilled edition leaves the theme's current text alone.
+        row.values.get("description") or theme.description,
         SEPARATOR.join(commands),
         paragraph,
     )

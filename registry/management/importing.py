@@ -67,6 +67,15 @@ class ImportCommand(BaseCommand):
                 where += f", column {error['column']}"
             value = f" ({error['value'][:60]!r})" if error["value"] else ""
             self.stderr.write(f"error: {where}{value}: {error['message']}")
+        backfill = result.get("backfill")
+        if backfill:
+            texts = backfill["texts"]
+            self.stdout.write(
+                f"{backfill['edition']} is older than {backfill['newest_edition']}, the newest "
+                "edition in the registry: the themes a newer edition has keep their current "
+                f"records; texts of {backfill['edition']}: {texts['created']} new, "
+                f"{texts['updated']} changed, {texts['unchanged']} unchanged"
+            )
         self.stdout.write(
             f"{len(result['created'])} new, {len(result['updated'])} changed, "
             f"{result['unchanged']} unchanged, {len(result['missing'])} missing"

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.models import ImportRun
 from registry.services.imports.annex import annex_plans
-from registry.services.imports.applying import ImportRefused, apply_plans
+from registry.services.imports.applying import ImportRefused, apply_plans, edition_text_counts
 from registry.services.imports.files import (
     ANNEX_SUFFIXES,
     UnreadableFile,
@@ -94,10 +94,16 @@ class Prepared:
         """The plan whose records the user brought in (themes, for the annex text)."""
         return self.plans[-1]
 
+    # For an edition older than the newest in the registry: the years, and the counts of the
+    # edition's texts it adds, changes and leaves (the current records stay); see ``_backfill``.
+    backfill: dict | None = None
+
     def summary(self):
         """As ``--json`` prints it: the main plan's records, and the errors of every plan."""
         result = self.main.summary()
         result["errors"] = [error.as_dict() for error in self.errors]
+        if self.backfill is not None:
+            result["backfill"] = self.backfill
         return result
 
 
@@ -127,7 +133,14 @@ def prepare_import(*, kind, data, file_name, edition=None, archive_missing=False
         archive_missing=archive_missing and kind == "themes",
     )
     return Prepared(
-        kind, file_name, checksum, table.format, [plan], edition=edition, encoding=table.encoding
+        kind,
+        file_name,
+        checksum,
+        table.format,
+        [plan],
+        edition=edition,
+        encoding=table.encoding,
+        backfill=_backfill(plan),
     )
 
 
@@ -229,7 +242,19 @@ def _prepare_annex(data, file_name, checksum, edition, archive_missing):
         annex=annex,
         edition=edition,
         encoding=annex_text.encoding,
+        backfill=_backfill(plans[-1]),
     )
+
+
+def _backfill(plan):
+    """What an older edition writes, counted before it is written (confirm writes it next)."""
+    if not plan.is_backfill or plan.errors:
+        return None
+    return {
+        "edition": plan.edition,
+        "newest_edition": plan.newest_edition,
+        "texts": edition_text_counts(plan),
+    }
 
 
 def _failed(kind, file_name, checksum, message):

@@ -14,7 +14,7 @@ from registry.annex.parser import AnnexParseError, parse_annex
 from registry.annex.vocabulary import COMMANDS
 from registry.annex.vocabulary import partner as partner_info
 from registry.columns import SEPARATOR
-from registry.models import Command, Partner
+from registry.models import Command, Partner, ThemeEdition
 from registry.services.imports.planning import Lookups, plan_import, refused_plan
 from registry.tabular import DEFAULT_MAX_ROWS, MAX_CELL_CHARS
 
@@ -38,7 +38,7 @@ def annex_plans(text, *, edition_year, archive_missing=False):
         _command_plan(themes, lookups),
         _partner_plan(sections, themes, lookups),
         _edition_plan(annex, edition_year, lookups),
-        _section_plan(sections, lookups),
+        _section_plan(sections, lookups, _sections_of_newer_editions(edition_year)),
     ]
     for plan in plans:
         plan.missing = []  # only themes are an edition's content; others are not "missing"
@@ -144,7 +144,18 @@ def _partner_plan(sections, themes, lookups):
     )
 
 
-def _section_plan(sections, lookups):
+def _sections_of_newer_editions(edition_year):
+    """The sections that a newer edition has themes in: their heading, introduction and place
+    follow that edition, so an older one brought in later leaves them (and adds partners)."""
+    return {
+        (key,)
+        for key in ThemeEdition.objects.filter(edition__year__gt=edition_year)
+        .values_list("theme__section__key", flat=True)
+        .distinct()
+    }
+
+
+def _section_plan(sections, lookups, held):
     rows = [
         {
             "key": section.key,
@@ -163,6 +174,7 @@ def _section_plan(sections, lookups):
         lookups=lookups,
         merge_columns=("partners",),
         silent_columns=("position",),
+        held=held,
     )
 
 

@@ -218,27 +218,52 @@ def _record_edition(plan, edition):
 
     Only texts that are new or differ are written: importing the same file again writes none.
     """
-    snapshots = {
-        row.instance.pk: edition_snapshot(
-            row, edition.pk, plan.paragraphs.get(row.key, ""), commands=_commands(plan, row)
-        )
-        for row in plan.rows
-    }
-    # A theme this import creates has no text in any edition yet.
-    existing_ids = [row.instance.pk for row in plan.rows if row.action != "created"]
-    stored = {}
-    for batch in bulk.batched(existing_ids, 5000):
-        links = ThemeEdition.objects.filter(edition=edition, theme_id__in=batch)
-        for values in links.values_list(*SNAPSHOT_FIELDS):
-            stored[values[0]] = values
-    stale = [pk for pk in existing_ids if pk in stored and stored[pk] != snapshots[pk]]
+    texts, stored = _edition_texts(plan, edition.pk)
+    stale = [pk for pk, text in texts.items() if pk in stored and stored[pk] != text]
     for batch in bulk.batched(stale, 5000):
         ThemeEdition.objects.filter(edition=edition, theme_id__in=batch).delete()
     bulk.insert_rows(
         ThemeEdition,
         SNAPSHOT_FIELDS,
-        (snapshot for pk, snapshot in snapshots.items() if stored.get(pk) != snapshot),
+        (text for pk, text in texts.items() if stored.get(pk) != text),
     )
+
+
+def edition_text_counts(plan):
+    """How many of the edition's texts the import adds, changes and leaves: what a backfill
+    writes, as its themes' current records stay as they are."""
+    edition = Edition.objects.filter(year=plan.edition).first()
+    created = len(plan.created)
+    if edition is None:
+        return {"created": len(plan.rows), "updated": 0, "unchanged": 0}
+    texts, stored = _edition_texts(plan, edition.pk)
+    unchanged = sum(1 for pk, text in texts.items() if stored.get(pk) == text)
+    updated = sum(1 for pk, text in texts.items() if pk in stored and stored[pk] != text)
+    return {
+        "created": created + len(texts) - unchanged - updated,
+        "updated": updated,
+        "unchanged": unchanged,
+    }
+
+
+def _edition_texts(plan, edition_id):
+    """The texts the file gives the existing themes in this edition, and those stored, by id.
+
+    A theme this import creates has no text in any edition yet (and no id while planning).
+    """
+    texts = {
+        row.instance.pk: edition_snapshot(
+            row, edition_id, plan.paragraphs.get(row.key, ""), commands=_commands(plan, row)
+        )
+        for row in plan.rows
+        if row.instance is not None and row.instance.pk is not None
+    }
+    stored = {}
+    for batch in bulk.batched(list(texts), 5000):
+        links = ThemeEdition.objects.filter(edition_id=edition_id, theme_id__in=batch)
+        for values in links.values_list(*SNAPSHOT_FIELDS):
+            stored[values[0]] = values
+    return texts, stored
 
 
 def _commands(plan, row):

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from registry.annex.vocabulary import slugify
 from registry.columns import theme_reference
-from registry.models import Theme
+from registry.models import Edition, Theme, ThemeEdition
 from registry.resources import RESOURCES
 
 
@@ -86,6 +87,16 @@ class Plan:
     paragraphs: dict = field(default_factory=dict)
     # The relations of the existing records, read in one query per relation: column -> {id: value}
     current_values: dict = field(default_factory=dict)
+    # Records whose current fields a newer edition gave: only ``merge_columns`` add to them.
+    held: set = field(default_factory=set)
+    # For an edition older than the newest in the registry (a backfill): that newest year.
+    newest_edition: int | None = None
+    # A backfill's texts of the edition: "created", "updated", "unchanged" -> count.
+    edition_texts: dict = field(default_factory=dict)
+
+    @property
+    def is_backfill(self):
+        return self.newest_edition is not None
 
     @property
     def kind(self):
@@ -219,12 +230,17 @@ def plan_import(
     merge_columns=(),
     silent_columns=(),
     create_only_columns=(),
+    held=(),
 ):
     """Compare a table with the registry: what is new, changed, unchanged, missing, wrong.
 
     ``merge_columns`` add to a record's relations instead of replacing them;
     ``silent_columns`` are written but do not by themselves make a record "updated";
-    ``create_only_columns`` are used for new records and leave existing ones alone.
+    ``create_only_columns`` are used for new records and leave existing ones alone;
+    ``held`` are the keys of records whose other columns the file must leave alone.
+
+    Themes of an ``edition`` older than the newest in the registry (a backfill): a theme that a
+    newer edition has keeps its current fields (see ``_hold_newer_themes``).
     """
     resource = RESOURCES[kind]
     lookups = lookups or Lookups()
@@ -236,12 +252,15 @@ def plan_import(
         merge_columns=merge_columns,
         silent_columns=silent_columns,
         create_only_columns=create_only_columns,
+        held=set(held),
     )
     plan.columns = _columns_in_file(resource, headers, plan.errors)
     if plan.errors:
         return plan
     _know_own_keys(plan, rows, lookups)
     existing = _existing(plan)
+    if plan.model is Theme and edition is not None:
+        _hold_newer_themes(plan, existing)
     seen = {}
     cells_of = _cell_reader(plan.columns, headers)
     for number, row in zip(row_numbers, rows, strict=True):
@@ -268,13 +287,45 @@ def plan_import(
     _build_records(plan, existing)
     _validate_records(plan)
     _check_unique(plan, unique_owners)
-    plan.missing = [
+    plan.missing = _missing(plan, existing, seen)
+    _remember_new_keys(plan, lookups)
+    return plan
+
+
+def _hold_newer_themes(plan, existing):
+    """A backfill: an edition older than the newest one the registry has.
+
+    A theme's current fields follow the newest edition it appears in, so a theme that a newer
+    edition has keeps them (the older edition adds its text in that edition, and its partners);
+    the others take this edition's text. Archiving is left to the newest edition.
+    """
+    newest = Edition.objects.aggregate(year=Max("year"))["year"]
+    if newest is None or newest <= plan.edition:
+        return
+    plan.newest_edition = newest
+    plan.archive_missing = False
+    later = set(
+        ThemeEdition.objects.filter(edition__year__gt=plan.edition).values_list(
+            "theme_id", flat=True
+        )
+    )
+    plan.held.update(key for key, instance in existing.items() if instance.pk in later)
+
+
+def _missing(plan, existing, seen):
+    """The records the file lacks: current ones; for a backfill, those of the edition before."""
+    if plan.is_backfill:
+        before = ThemeEdition.objects.filter(edition__year__lt=plan.edition)
+        previous = before.aggregate(year=Max("edition__year"))["year"]
+        ids = set(before.filter(edition__year=previous).values_list("theme_id", flat=True))
+        return [
+            instance for key, instance in existing.items() if key not in seen and instance.pk in ids
+        ]
+    return [
         instance
         for key, instance in existing.items()
         if key not in seen and not getattr(instance, "is_archived", False)
     ]
-    _remember_new_keys(plan, lookups)
-    return plan
 
 
 def refused_plan(kind, message, *, row=None):
@@ -371,9 +422,12 @@ def _compare(plan, number, key, values, cells, instance):
     if instance is None:
         return RowChange(number, key, "created", values=values, cells=cells)
     changes = {}
+    held = key in plan.held
     for column in plan.columns:
         if column.key or column.column_name in plan.create_only_columns:
             continue
+        if held and column.column_name not in plan.merge_columns:
+            continue  # the file's value is kept in ``values``: this edition's text
         old = plan.current(column, instance)
         new = values[column.column_name]
         if column.column_name in plan.merge_columns:
@@ -383,7 +437,11 @@ def _compare(plan, number, key, values, cells, instance):
             continue  # an empty cell of a field that is never empty keeps the record's value
         if old != new:
             changes[column.column_name] = (old, new)
-    if plan.edition is not None and getattr(instance, "is_archived", False):
+    if (
+        plan.edition is not None
+        and not plan.is_backfill
+        and getattr(instance, "is_archived", False)
+    ):
         changes["is_archived"] = (True, False)
         values["is_archived"] = False
     row = RowChange(number, key, "", changes=changes, values=values, cells=cells, instance=instance)
@@ -461,6 +519,9 @@ def _build_records(plan, existing):
             scalar[name].kind.assign(record, row.values[name], resolver)
         if model is Theme:
             record.slug = row.values["slug"]
+            if row.action == "created" and plan.is_backfill:
+                # Not in the newest edition: "no longer in the latest edition of the annex".
+                record.is_archived = True
         if row.action == "created":
             _fill_defaults(record, row)
         row.instance = record
