@@ -213,17 +213,17 @@ def _rows_with_links(plan, column):
     ]
 
 
+PARAGRAPH, PAGE = SNAPSHOT_FIELDS.index("paragraph"), SNAPSHOT_FIELDS.index("page")
+
+
 def _record_edition(plan, edition):
     """Every theme in the file appears in this edition, with the text the file gives it.
 
     Only texts that are new or differ are written: importing the same file again writes none.
+    A PDF gives the page where each theme begins; a text has no pages, so a text import keeps
+    the page an earlier PDF gave only where the paragraph is unchanged (it is then the same
+    paragraph on the same page), and clears it where the paragraph changed.
     """
-    snapshots = {
-        row.instance.pk: edition_snapshot(
-            row, edition.pk, plan.paragraphs.get(row.key, ""), commands=_commands(plan, row)
-        )
-        for row in plan.rows
-    }
     # A theme this import creates has no text in any edition yet.
     existing_ids = [row.instance.pk for row in plan.rows if row.action != "created"]
     stored = {}
@@ -231,6 +231,17 @@ def _record_edition(plan, edition):
         links = ThemeEdition.objects.filter(edition=edition, theme_id__in=batch)
         for values in links.values_list(*SNAPSHOT_FIELDS):
             stored[values[0]] = values
+    snapshots = {}
+    for row in plan.rows:
+        paragraph = plan.paragraphs.get(row.key, "")
+        if plan.pages is not None:
+            page = plan.pages.get(row.key)
+        else:
+            earlier = stored.get(row.instance.pk)
+            page = earlier[PAGE] if earlier and earlier[PARAGRAPH] == paragraph else None
+        snapshots[row.instance.pk] = edition_snapshot(
+            row, edition.pk, paragraph, commands=_commands(plan, row), page=page
+        )
     stale = [pk for pk in existing_ids if pk in stored and stored[pk] != snapshots[pk]]
     for batch in bulk.batched(stale, 5000):
         ThemeEdition.objects.filter(edition=edition, theme_id__in=batch).delete()
