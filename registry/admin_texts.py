@@ -32,9 +32,18 @@ class ThemeTextsMixin:
             return _("No edition of the annex text printed this theme (it came from elsewhere).")
         return format_html(
             '<p class="printed-paragraph-source">{}</p><div class="printed-paragraph">{}</div>',
-            _("Edition %(year)s") % {"year": printed.edition.year},
+            _source(printed),
             printed.paragraph,
         )
+
+
+def _source(printed):
+    if printed.page is None:
+        return _("Edition %(year)s") % {"year": printed.edition.year}
+    return _("Edition %(year)s, page %(page)s of the PDF") % {
+        "year": printed.edition.year,
+        "page": printed.page,
+    }
 
 
 def latest_printed_paragraph(theme):

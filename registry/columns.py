@@ -419,12 +419,20 @@ class EditionsKind(KeysKind):
         bulk.insert_rows(ThemeEdition, SNAPSHOT_FIELDS, new_links)
 
 
-SNAPSHOT_FIELDS = ["theme_id", "edition_id", "title", "description", "commands", "paragraph"]
+SNAPSHOT_FIELDS = [
+    "theme_id",
+    "edition_id",
+    "title",
+    "description",
+    "commands",
+    "paragraph",
+    "page",
+]
 
 
-def edition_snapshot(row, edition_id, paragraph="", commands=()):
-    """A theme as an edition gives it (``SNAPSHOT_FIELDS``): its title, text and commands as
-    the import leaves them (``commands``: the theme's own, when the file does not give them)."""
+def edition_snapshot(row, edition_id, paragraph="", commands=(), page=None):
+    """A theme as an edition gives it (``SNAPSHOT_FIELDS``): its title, text, commands and page
+    as the import leaves them (``commands``: the theme's own, when the file does not give them)."""
     theme = row.instance
     commands = row.values.get("commands", commands)
     return (
@@ -435,6 +443,7 @@ def edition_snapshot(row, edition_id, paragraph="", commands=()):
         row.values.get("description") or theme.description,
         SEPARATOR.join(commands),
         paragraph,
+        page,
     )
 
 

@@ -403,6 +403,12 @@ class ThemeEdition(models.Model):
         ),
         validators=[validate_document_text],
     )
+    page = models.PositiveIntegerField(
+        _("page"),
+        null=True,
+        blank=True,
+        help_text=_("The page of this edition's PDF on which the theme begins, when known."),
+    )
 
     objects = NaturalKeyManager("theme__section__key", "theme__title", "edition__year")
 

@@ -188,7 +188,7 @@ def test_the_preview_of_a_large_file_is_paged(importer):
         (b"", "leeg.csv", "is leeg"),
         (b"\x00\x01\x02\xff\xfe binary garbage" * 50, "rommel.csv", "geen tekstbestand"),
         (b"section;title\n", "alleen-kop.csv", "geen gegevensrijen"),
-        (b"section;title;description\ndeu;Nieuw;Tekst\n", "data.pdf", "pdf"),
+        (b"section;title;description\ndeu;Nieuw;Tekst\n", "data.odt", "odt"),
         (b"section;title;kleur\ndeu;Cyber;rood\n", "kolom.csv", "kleur"),
         (b"section;title\ndeu;Cyber\n", "geen-beschrijving.csv", "description"),
         (b"section;title;description;commands\ndeu;Cyber;Tekst;XYZ\n", "code.csv", "XYZ"),

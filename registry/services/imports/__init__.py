@@ -231,7 +231,10 @@ def _prepare_annex(data, file_name, checksum, edition, archive_missing):
     except UnreadableFile as error:
         return _failed("themes", file_name, checksum, str(error))
     plans, annex = annex_plans(
-        annex_text.text, edition_year=edition, archive_missing=archive_missing
+        annex_text.text,
+        edition_year=edition,
+        archive_missing=archive_missing,
+        pages=annex_text.page_of_line if annex_text.pages is not None else None,
     )
     return Prepared(
         "themes",

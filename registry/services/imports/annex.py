@@ -23,8 +23,12 @@ from registry.tabular import DEFAULT_MAX_ROWS, MAX_CELL_CHARS
 CREATE_ONLY = ("status", "dutch_role", "framework", "target_year")
 
 
-def annex_plans(text, *, edition_year, archive_missing=False):
-    """Plans for partners, sections and themes, in the order they must be applied."""
+def annex_plans(text, *, edition_year, archive_missing=False, pages=None):
+    """Plans for partners, sections and themes, in the order they must be applied.
+
+    ``pages`` (of a PDF): the page of a 1-based line of ``text``; each theme's edition text
+    keeps the page where the theme begins.
+    """
     try:
         annex = parse_annex(text)
     except AnnexParseError as error:
@@ -42,7 +46,7 @@ def annex_plans(text, *, edition_year, archive_missing=False):
     ]
     for plan in plans:
         plan.missing = []  # only themes are an edition's content; others are not "missing"
-    plans.append(_theme_plan(themes, lookups, edition_year, archive_missing))
+    plans.append(_theme_plan(themes, lookups, edition_year, archive_missing, pages))
     return plans, annex
 
 
@@ -178,7 +182,7 @@ def _section_plan(sections, lookups, held):
     )
 
 
-def _theme_plan(themes, lookups, edition_year, archive_missing):
+def _theme_plan(themes, lookups, edition_year, archive_missing, pages):
     headers = [
         "section",
         "title",
@@ -216,4 +220,6 @@ def _theme_plan(themes, lookups, edition_year, archive_missing):
         create_only_columns=CREATE_ONLY,
     )
     plan.paragraphs = {(theme.section_key, theme.title): theme.paragraph for theme in themes}
+    if pages is not None:
+        plan.pages = {(theme.section_key, theme.title): pages(theme.line) for theme in themes}
     return plan

@@ -213,10 +213,16 @@ def _rows_with_links(plan, column):
     ]
 
 
+PARAGRAPH, PAGE = SNAPSHOT_FIELDS.index("paragraph"), SNAPSHOT_FIELDS.index("page")
+
+
 def _record_edition(plan, edition):
     """Every theme in the file appears in this edition, with the text the file gives it.
 
     Only texts that are new or differ are written: importing the same file again writes none.
+    A PDF gives the page where each theme begins; a text has no pages, so a text import keeps
+    the page an earlier PDF gave only where the paragraph is unchanged (it is then the same
+    paragraph on the same page), and clears it where the paragraph changed.
     """
     texts, stored = _edition_texts(plan, edition.pk)
     stale = [pk for pk, text in texts.items() if pk in stored and stored[pk] != text]
@@ -250,19 +256,26 @@ def _edition_texts(plan, edition_id):
     """The texts the file gives the existing themes in this edition, and those stored, by id.
 
     A theme this import creates has no text in any edition yet (and no id while planning).
+    A PDF gives each theme's page; a text keeps the stored page where the paragraph is
+    unchanged (see ``_record_edition``).
     """
-    texts = {
-        row.instance.pk: edition_snapshot(
-            row, edition_id, plan.paragraphs.get(row.key, ""), commands=_commands(plan, row)
-        )
-        for row in plan.rows
-        if row.instance is not None and row.instance.pk is not None
-    }
+    rows = [row for row in plan.rows if row.instance is not None and row.instance.pk is not None]
     stored = {}
-    for batch in bulk.batched(list(texts), 5000):
+    for batch in bulk.batched([row.instance.pk for row in rows], 5000):
         links = ThemeEdition.objects.filter(edition_id=edition_id, theme_id__in=batch)
         for values in links.values_list(*SNAPSHOT_FIELDS):
             stored[values[0]] = values
+    texts = {}
+    for row in rows:
+        paragraph = plan.paragraphs.get(row.key, "")
+        if plan.pages is not None:
+            page = plan.pages.get(row.key)
+        else:
+            earlier = stored.get(row.instance.pk)
+            page = earlier[PAGE] if earlier and earlier[PARAGRAPH] == paragraph else None
+        texts[row.instance.pk] = edition_snapshot(
+            row, edition_id, paragraph, commands=_commands(plan, row), page=page
+        )
     return texts, stored
 
 

@@ -22,7 +22,7 @@ from registry.tabular import (
     decode_utf16,
 )
 
-ANNEX_SUFFIXES = (".txt", ".docx")
+ANNEX_SUFFIXES = (".txt", ".pdf", ".docx")
 
 __all__ = [
     "ANNEX_SUFFIXES",
@@ -44,14 +44,29 @@ class UnreadableFile(ValueError):
 
 @dataclass(frozen=True)
 class AnnexText:
-    text: str  # the annex in the text form registry.annex.parser.parse_annex reads
-    encoding: str  # what the preview names: "utf-8", ..., or a translated label
-    pages: tuple[int, ...] | None = None  # the page number per line of text (PDF only)
+    """An annex file read: its text in the form ``registry.annex.parser.parse_annex`` reads."""
+
+    text: str
+    # What the preview names: "utf-8", "windows-1252", "utf-16", or a label such as "PDF".
+    encoding: str
+    # The page of each line of ``text`` (index 0 is line 1); for a PDF only.
+    pages: tuple[int, ...] | None = None
+
+    def page_of_line(self, line):
+        """The page on which the 1-based ``line`` of the text stands, or None."""
+        if self.pages is None or line is None or not 0 < line <= len(self.pages):
+            return None
+        return self.pages[line - 1]
 
 
 def read_annex(data: bytes, file_name: str) -> AnnexText:
-    """An annex file (its suffix is one of ``ANNEX_SUFFIXES``) as the text the parser reads."""
-    if PurePath(file_name).suffix.lower() == ".docx":
+    """An annex file (``ANNEX_SUFFIXES``) as text; ``UnreadableFile`` says why it cannot be."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix == ".pdf":
+        from registry.services.imports.pdf_reader import read_pdf  # pdfminer only when needed
+
+        return read_pdf(data, file_name)
+    if suffix == ".docx":
         from registry.services.imports.docx_reader import read_docx  # it imports this module
 
         return read_docx(data, file_name)

@@ -85,6 +85,8 @@ class Plan:
     create_only_columns: tuple = ()
     # For an annex text: each theme's paragraph as printed, kept with the edition's text.
     paragraphs: dict = field(default_factory=dict)
+    # For an annex PDF: the page where each theme begins; None for a text, which has no pages.
+    pages: dict | None = None
     # The relations of the existing records, read in one query per relation: column -> {id: value}
     current_values: dict = field(default_factory=dict)
     # Records whose current fields a newer edition gave: only ``merge_columns`` add to them.
