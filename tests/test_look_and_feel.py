@@ -195,6 +195,27 @@ def test_the_change_form_shows_the_whole_section_name(page, live_server):
         assert not shown["cut"], f"the section is cut off at {width} pixels"
 
 
+FIELDSET_WIDTHS = """() => {
+    const form = document.querySelector('#content-main form');
+    return {form: form.getBoundingClientRect().width, fieldsets: [...form.querySelectorAll(
+        'fieldset.module')].map(f => Math.round(f.getBoundingClientRect().width))};
+}"""
+
+
+def test_the_change_forms_fieldsets_take_the_forms_width_at_1280_and_390_pixels(page, live_server):
+    """Beside the floated tools (History, View on site) the first fieldset was squeezed to
+    39 pixels on a phone, its description a column of single letters."""
+    theme = Theme.objects.get_by_natural_key("deu", "Cyber")
+    log_in(page, live_server)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        url = reverse("admin:registry_theme_change", args=[theme.pk])
+        browser_tests.open_page(page, live_server.url + url)
+        widths = page.evaluate(FIELDSET_WIDTHS)
+        assert len(widths["fieldsets"]) >= 4, widths
+        assert min(widths["fieldsets"]) >= widths["form"] - 2, (width, widths)
+
+
 def test_admin_tab_stops_show_the_tokens_focus_ring(page, live_server):
     """Header links, language switch, breadcrumbs, sidebar, tools and the export menu: a solid
     two-pixel ring (the tokens'), not the browser's own."""
