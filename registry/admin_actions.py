@@ -50,10 +50,7 @@ DONE = {
 
 class BulkActionsMixin:
     """For a model admin: who may archive and restore (``has_archive_permission``): the same
-    rule as for the archived flag on the form (``may_archive``)."""
-
-    def may_archive(self, request):
-        return request.user.has_perm("registry.import_records")
+    rule as for the archived flag on the form, the model admin's own ``may_archive``."""
 
     def has_archive_permission(self, request):
         return self.has_change_permission(request) and self.may_archive(request)

@@ -15,14 +15,15 @@ def form_data(page, **changes):
     form = page.context["adminform"].form
     data = {}
     for name, field in form.fields.items():
-        value = _submitted(form.initial.get(name, field.initial))
+        value = submitted(form.initial.get(name, field.initial))
         if value is not None:
             data[name] = value
     data.update(changes)
     return data
 
 
-def _submitted(value):
+def submitted(value):
+    """A form's value as a browser would post it."""
     if isinstance(value, bool):
         return "on" if value else None
     if isinstance(value, Model):
@@ -30,7 +31,7 @@ def _submitted(value):
     if isinstance(value, list | tuple) or hasattr(value, "all"):
         items = value.all() if hasattr(value, "all") else value
         return [getattr(item, "pk", item) for item in items]
-    if isinstance(value, datetime.date):
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     return "" if value is None else value
 

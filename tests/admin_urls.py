@@ -13,7 +13,6 @@ permissions of the role (never by URL), which status a request gets and what it 
 """
 
 import copy
-import datetime
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from django.views.generic import RedirectView
 from registry.admin import DOCUMENT_FORMATS
 from registry.admin_imports import EXPORT_FORMATS, RESOURCES_BY_MODEL, TOKEN_SALT
 from registry.tabular import export_bytes
+from tests.admin_forms import submitted
 
 ALTERED = " (gewijzigd)"
 NEW_PASSWORD = "y-Another-Secret-456"
@@ -586,21 +586,6 @@ def browser_data(form):
         if value is not None:
             data[name] = value
     return data
-
-
-def submitted(value):
-    from django.db.models import Model
-
-    if isinstance(value, bool):
-        return "on" if value else None
-    if isinstance(value, Model):
-        return value.pk
-    if isinstance(value, list | tuple) or hasattr(value, "all"):
-        items = value.all() if hasattr(value, "all") else value
-        return [getattr(item, "pk", item) for item in items]
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    return "" if value is None else value
 
 
 # The database, before and after ---------------------------------------------------------------

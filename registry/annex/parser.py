@@ -279,19 +279,23 @@ def _last_unescaped(characters, sequence):
     return None
 
 
+def _unknown_commands(tokens, codes, inner, line_number):
+    unknown = [token for token, code in zip(tokens, codes, strict=True) if code is None]
+    return AnnexParseError(
+        "onbekende commandocode(s) "
+        + ", ".join(f"'{token}'" for token in unknown)
+        + f" in '({inner})'; bekend zijn: "
+        + ", ".join(sorted(set(COMMAND_ALIASES.values()))),
+        line_number,
+    )
+
+
 def _command_codes(inner, line_number):
     """The codes of an escaped theme's command list; every one must be known."""
     tokens = [token.strip() for token in re.split(r",|\s+en\s+|/", inner) if token.strip()]
     codes = [COMMAND_ALIASES.get(token.upper()) for token in tokens]
     if not tokens or not all(codes):
-        unknown = [token for token, code in zip(tokens, codes, strict=True) if code is None]
-        raise AnnexParseError(
-            "onbekende commandocode(s) "
-            + ", ".join(f"'{token}'" for token in unknown)
-            + f" in '({inner})'; bekend zijn: "
-            + ", ".join(sorted(set(COMMAND_ALIASES.values()))),
-            line_number,
-        )
+        raise _unknown_commands(tokens, codes, inner, line_number)
     return tuple(dict.fromkeys(codes))
 
 
@@ -394,14 +398,7 @@ def _split_commands(body, line_number):
         return description, tuple(dict.fromkeys(codes)), inner
     looks_like_commands = tokens and all(CODE_LIKE.match(token) for token in tokens)
     if looks_like_commands and not in_sentence:
-        unknown = [token for token, code in zip(tokens, codes, strict=True) if code is None]
-        raise AnnexParseError(
-            "onbekende commandocode(s) "
-            + ", ".join(f"'{token}'" for token in unknown)
-            + f" in '({inner})'; bekend zijn: "
-            + ", ".join(sorted(set(COMMAND_ALIASES.values()))),
-            line_number,
-        )
+        raise _unknown_commands(tokens, codes, inner, line_number)
     return body, (), ""
 
 
