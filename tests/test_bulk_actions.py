@@ -222,3 +222,27 @@ def test_the_history_page_names_the_bulk_action():
     confirm(client, THEMES, "archive", [theme])
     page = client.get(reverse("admin:registry_theme_history", args=[theme.pk]))
     assert "Bulkactie: gearchiveerd" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("annex_data")  # the annex data is put back after the test's flush
+def test_a_bulk_action_that_fails_half_way_writes_nothing(monkeypatch):
+    """One transaction, proven without the test's own: the flags and versions are written
+    before the history, and a failure in the history leaves both as they were."""
+    from registry.services import bulk_actions
+
+    def broken_history(*args, **kwargs):
+        raise RuntimeError("the history could not be written")
+
+    monkeypatch.setattr(bulk_actions, "record_history", broken_history)
+    client = logged_in("bulk-half-way", role=IMPORTERS)
+    themes = german_themes()
+    before = [(theme.is_internal, theme.version) for theme in themes]
+    client.raise_request_exception = True
+    with pytest.raises(RuntimeError, match="history could not be written"):
+        confirm(client, THEMES, "mark_internal", themes)
+    after = [
+        (theme.is_internal, theme.version)
+        for theme in Theme.objects.filter(pk__in=[t.pk for t in themes]).order_by("pk")
+    ]
+    assert after == before
