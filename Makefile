@@ -1,6 +1,6 @@
 # Two commands:
 #   make start   the registry on http://127.0.0.1:8000/admin/ with the 2016 annex loaded
-#   make test    lint, format, migration and fixture checks, then the tests
+#   make test    lint, format, migration, fixture, column and API schema checks, then the tests
 # Both install into .venv first (and the design tokens into node_modules, see README.md). DATABASE_URL from the environment is honoured (default: the
 # SQLite file db.sqlite3). HOST, PORT and PYTEST_ARGS can be given: make start PORT=8080.
 
@@ -32,6 +32,7 @@ test: install
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) build_annex_fixture --check
 	$(MANAGE) describe_columns --check
+	$(MANAGE) api_schema --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(INSTALLED) $(TOKENS_CSS)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 
+from registry.api.management.commands.api_schema import api_schema_yaml
 from registry.models import (
     Agreement,
     Command,
@@ -50,6 +51,7 @@ THEME_FIELDS = [
     "url",
     "html_url",
 ]
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
 LOCALE = Path(__file__).resolve().parent.parent / "registry" / "api" / "locale" / "nl"
 
 
@@ -127,7 +129,7 @@ def test_theme_listing_in_section_order_with_stable_fields(client):
     data = get(client, THEMES)
     assert data["count"] == ANNEX_THEMES
     assert data["previous"] is None
-    assert data["next"].endswith("/api/v1/themes/?pagina=2")
+    assert data["next"].endswith("/api/v1/themes/?page=2")
     assert len(data["results"]) == PAGE_SIZE
     theme = Theme.objects.get(section__key="benelux", slug="helikopters")
     assert data["results"][0] == {
@@ -304,6 +306,64 @@ def test_sorting_and_archive_are_the_pages(client):
 
 
 @pytest.mark.parametrize(
+    ("english", "dutch"),
+    [
+        ("archive=all", "archive=alle"),
+        ("archive=archived", "archive=archief"),
+        ("archive=current", "archive=actueel"),
+        ("sort=-title", "sort=-titel"),
+        ("sort=title", "sort=titel"),
+        ("sort=-target_year", "sort=-streefjaar"),
+        ("sort=-section,title", "sort=-sectie,titel"),
+        ("command=defence_wide", "command=defensiebreed"),
+        (
+            "command=defence_wide&archive=all&sort=-title",
+            "command=defensiebreed&archive=alle&sort=-titel",
+        ),
+    ],
+)
+def test_english_values_give_what_the_dutch_ones_give(client, english, dutch):
+    Theme.objects.filter(slug__in=["helikopters", "cyber"]).update(is_archived=True)
+    by_english = theme_keys(every_result(client, f"{THEMES}?{english}"))
+    by_dutch = theme_keys(every_result(client, f"{THEMES}?{dutch}"))
+    assert by_english == by_dutch
+    assert get(client, f"{THEMES}?{dutch}")["count"] == page_count(client, dutch) > 0
+
+
+def test_english_sort_and_archive_values_do_what_they_say(client):
+    titles = [t["title"] for t in every_result(client, THEMES, sort="-title")]
+    assert titles == sorted(titles, reverse=True)
+    years = [t["target_year"] for t in every_result(client, THEMES, sort="target_year")]
+    known = [year for year in years if year is not None]
+    assert known
+    assert known == sorted(known)
+    assert years[: len(known)] == known  # themes without a target year last
+    Theme.objects.filter(slug="helikopters").update(is_archived=True)
+    archived = every_result(client, THEMES, archive="archived")
+    assert [(t["slug"], t["is_archived"]) for t in archived] == [("helikopters", True)]
+    assert get(client, THEMES, archive="all")["count"] == ANNEX_THEMES
+    assert get(client, THEMES, archive="current")["count"] == ANNEX_THEMES - 1
+
+
+def test_the_themes_page_keeps_offering_the_dutch_values_only(client):
+    form = client.get(PAGE).context["filterset"].form
+    assert [value for value, _label in form.fields["archive"].choices] == [
+        "actueel",
+        "archief",
+        "alle",
+    ]
+    assert "-title" not in [value for value, _label in form.fields["sort"].choices]
+    assert client.get(PAGE, {"archive": "all"}).status_code == 400
+
+
+def test_empty_parameters_are_not_filtered_on(client):
+    query = "q=&section=&partner=&command=&status=&edition=&archive=&sort=&page="
+    data = get(client, f"{THEMES}?{query}")
+    assert data["count"] == ANNEX_THEMES
+    assert theme_keys(data["results"]) == theme_keys(get(client, THEMES)["results"])
+
+
+@pytest.mark.parametrize(
     ("query", "fields"),
     [
         ("partner=XXX", {"partner"}),
@@ -316,26 +376,41 @@ def test_sorting_and_archive_are_the_pages(client):
     ],
 )
 def test_invalid_filter_values_give_400_with_the_errors_per_field(client, query, fields):
-    errors = get(client, f"{THEMES}?{query}", status=400)
-    assert set(errors) == fields
-    assert all(isinstance(messages, list) and messages for messages in errors.values())
+    body = get(client, f"{THEMES}?{query}", status=400)
+    assert (body["status"], body["code"]) == (400, "invalid")
+    assert set(body["errors"]) == fields
+    assert all(isinstance(messages, list) and messages for messages in body["errors"].values())
 
 
 # Pages of results
 
 
-def test_pages_of_fifty_asked_for_with_pagina(client):
+def test_pages_of_fifty_asked_for_with_page(client):
     first = get(client, THEMES)
     second = get(client, first["next"])
     third = get(client, second["next"])
     assert [len(data["results"]) for data in (first, second, third)] == [50, 50, 14]
     assert third["next"] is None
-    assert "pagina=2" in third["previous"]
+    assert "page=2" in third["previous"]
     assert second["previous"].endswith("/api/v1/themes/")
     keys = theme_keys(first["results"] + second["results"] + third["results"])
     assert len(set(keys)) == ANNEX_THEMES
+    for number in (4, 0, -1, "x", "last", " 2", "2.0"):
+        get(client, THEMES, status=404, page=number)
+    assert get(client, THEMES, page="")["results"] == first["results"]
+
+
+def test_the_dutch_pagina_still_works_and_its_links_keep_it(client):
+    by_page = get(client, THEMES, page=2)
+    by_pagina = get(client, THEMES, pagina=2)
+    assert by_pagina["results"] == by_page["results"]
+    assert by_pagina["next"].endswith("/api/v1/themes/?pagina=3")
+    assert by_page["next"].endswith("/api/v1/themes/?page=3")
     get(client, THEMES, status=404, pagina=4)
     get(client, THEMES, status=404, pagina="x")
+    # page wins, but a wrong pagina next to it is not silently ignored
+    assert get(client, THEMES, page=2, pagina=3)["results"] == by_page["results"]
+    get(client, THEMES, status=404, page=2, pagina="x")
 
 
 def test_paging_keeps_the_filters(client):
@@ -405,6 +480,146 @@ def test_writes_are_not_allowed(client, url, method):
     assert Theme.objects.filter(title="x").count() == 0
 
 
+# Errors: one shape, in the language of the request
+
+ERROR_CASES = {
+    "bad filter value": (
+        "get",
+        f"{THEMES}?status=whatever",
+        {},
+        400,
+        "invalid",
+        {
+            "nl": "Sommige queryparameters hebben waarden die de API niet kent; zie errors.",
+            "en": "Some query parameters have values that the API does not know; see errors.",
+        },
+    ),
+    "unknown record": (
+        "get",
+        "/api/v1/agreements/nope/",
+        {},
+        404,
+        "not_found",
+        {
+            "nl": "Er is geen openbare overeenkomst met deze slug.",
+            "en": "There is no public agreement with this slug.",
+        },
+    ),
+    "unknown theme": (
+        "get",
+        f"{THEMES}deu/nope/",
+        {},
+        404,
+        "not_found",
+        {
+            "nl": "Er is geen openbaar thema met deze sectie en slug.",
+            "en": "There is no public theme with this section and slug.",
+        },
+    ),
+    "page out of range": (
+        "get",
+        f"{THEMES}?page=9",
+        {},
+        404,
+        "not_found",
+        {
+            "nl": "Deze lijst heeft zo’n pagina niet.",
+            "en": "There is no such page in this listing.",
+        },
+    ),
+    "unknown address": (
+        "get",
+        "/api/v1/nope/",
+        {},
+        404,
+        "not_found",
+        {
+            "nl": "Op dit adres is niets in de API.",
+            "en": "There is nothing at this address in the API.",
+        },
+    ),
+    "writing": (
+        "post",
+        THEMES,
+        {},
+        405,
+        "method_not_allowed",
+        {
+            "nl": "De API kan alleen gelezen worden: gebruik GET.",
+            "en": "The API can only be read: use GET.",
+        },
+    ),
+    "not JSON": (
+        "get",
+        THEMES,
+        {"HTTP_ACCEPT": "text/html"},
+        406,
+        "not_acceptable",
+        {
+            "nl": "De API antwoordt alleen in JSON (application/json).",
+            "en": "The API answers in JSON only (application/json).",
+        },
+    ),
+}
+# How a request asks for a language, and which one it gets.
+LANGUAGE_REQUESTS = {
+    "nothing: Dutch": ({}, {}, "nl"),
+    "Accept-Language en": ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}, {}, "en"),
+    "Accept-Language nl": ({"HTTP_ACCEPT_LANGUAGE": "nl-NL,nl;q=0.9,en;q=0.5"}, {}, "nl"),
+    "Accept-Language of no supported language: Dutch": ({"HTTP_ACCEPT_LANGUAGE": "fr"}, {}, "nl"),
+    "cookie en": ({}, {"django_language": "en"}, "en"),
+    "cookie nl over Accept-Language en": (
+        {"HTTP_ACCEPT_LANGUAGE": "en"},
+        {"django_language": "nl"},
+        "nl",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+@pytest.mark.parametrize("asked", LANGUAGE_REQUESTS)
+def test_every_error_has_one_shape_in_the_language_of_the_request(client, case, asked):
+    method, url, headers, status, code, details = ERROR_CASES[case]
+    language_headers, cookies, language = LANGUAGE_REQUESTS[asked]
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    response = getattr(client, method)(url, **headers, **language_headers)
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Language"] == language
+    body = response.json()
+    assert list(body) == ["status", "code", "detail", "errors"]
+    assert (body["status"], body["code"], body["detail"]) == (status, code, details[language])
+    if status == 400:
+        expected = {
+            "nl": "Selecteer een geldige keuze. whatever is geen beschikbare keuze.",
+            "en": "Select a valid choice. whatever is not one of the available choices.",
+        }
+        assert body["errors"] == {"status": [expected[language]]}
+    else:
+        assert body["errors"] == {}
+    if status == 405:
+        assert "GET" in response["Allow"]
+
+
+def test_answers_vary_on_the_language_headers(client):
+    response = client.get(THEMES, HTTP_ACCEPT_LANGUAGE="en")
+    vary = {name.strip() for name in response["Vary"].split(",")}
+    assert {"Accept-Language", "Cookie"} <= vary
+    agreement = get(client, "/api/v1/agreements/mou-smart-2015/")
+    client.cookies["django_language"] = "en"
+    assert (
+        agreement["date_display"]
+        != get(client, "/api/v1/agreements/mou-smart-2015/")["date_display"]
+    )
+
+
+def test_an_address_without_its_slash_is_redirected_not_refused(client):
+    response = client.get("/api/v1/themes")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/themes/"
+
+
 # OpenAPI schema and documentation
 
 
@@ -416,7 +631,7 @@ def test_schema_is_valid_openapi_3_with_the_theme_filters(client):
     validate_schema(schema)
     operation = schema["paths"]["/api/v1/themes/"]["get"]
     parameters = {parameter["name"] for parameter in operation["parameters"]}
-    assert {"partner", "command", "q", "section", "edition", "sort", "pagina"} <= parameters
+    assert {"partner", "command", "q", "section", "edition", "sort", "page", "pagina"} <= parameters
     assert "/api/v1/themes/{section}/{slug}/" in schema["paths"]
     assert "post" not in schema["paths"]["/api/v1/themes/"]
     assert list(schema["components"]["schemas"]["Theme"]["properties"]) == THEME_FIELDS
@@ -428,6 +643,65 @@ def test_schema_is_generated_without_warnings(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "api.yaml")
 
 
+def test_schema_needs_no_authentication_and_documents_every_error(client):
+    schema = yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert "securitySchemes" not in schema.get("components", {})
+    operations = [
+        (path, operation)
+        for path, methods in schema["paths"].items()
+        for operation in methods.values()
+    ]
+    assert len(operations) == 11
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, operation in operations:
+        assert "security" not in operation, path
+        expected = {"200", "404", "406"} | ({"400"} if path == THEMES else set())
+        assert set(operation["responses"]) == expected, path
+        for status in expected - {"200"}:
+            assert operation["responses"][status]["content"]["application/json"]["schema"] == (
+                error
+            )
+    error_schema = schema["components"]["schemas"]["Error"]
+    assert set(error_schema["required"]) == {"status", "code", "detail", "errors"}
+    command = schema["components"]["schemas"]["Command"]["properties"]
+    assert command["parent"]["nullable"] is True
+    assert get(client, "/api/v1/commands/CLAS/")["parent"] is None
+
+
+def test_schema_lists_the_english_values_next_to_the_dutch_ones():
+    schema = yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+    parameters = {
+        parameter["name"]: parameter for parameter in schema["paths"][THEMES]["get"]["parameters"]
+    }
+    assert {"all", "archived", "current", "alle", "archief", "actueel"} == set(
+        parameters["archive"]["schema"]["enum"]
+    )
+    assert {"-title", "title", "-titel", "section", "target_year"} <= set(
+        parameters["sort"]["schema"]["items"]["enum"]
+    )
+    assert "defence_wide" in parameters["command"]["description"]
+    assert parameters["pagina"]["deprecated"] is True
+    assert "deprecated" not in parameters["page"]
+    assert parameters["q"]["schema"]["maxLength"] == 200
+
+
+def test_with_login_required_the_schema_names_the_session_cookie_and_403(
+    client, settings, django_user_model
+):
+    settings.PUBLIC_LOGIN_REQUIRED = True
+    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    operation = schema["paths"][THEMES]["get"]
+    assert operation["security"] == [{"cookieAuth": []}]
+    assert "403" in operation["responses"]
+    assert "cookieAuth" in schema["components"]["securitySchemes"]
+
+
+def test_the_committed_schema_is_the_generated_one():
+    call_command("api_schema", "--check")
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == api_schema_yaml()
+
+
 def test_docs_page_lists_endpoints_and_filters_and_links_the_schema(client):
     url = reverse("api-docs")
     assert url == "/api/"
@@ -435,9 +709,11 @@ def test_docs_page_lists_endpoints_and_filters_and_links_the_schema(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'href="/api/schema/"' in html
-    for name in ["partner", "command", "q", "sort", "archive", "pagina"]:
+    for name in ["partner", "command", "q", "sort", "archive", "page", "pagina"]:
         assert f"<code>{name}</code>" in html
     assert "<code>defensiebreed</code>" in html
+    for english in ["defence_wide", "all", "-title", "target_year"]:
+        assert f"<code>{english}</code>" in html
     assert "/api/v1/themes/" in html
     assert "<script" not in html
 

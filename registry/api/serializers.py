@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry.choices import DutchRole, Framework
 from registry.models import Agreement, Command, Partner, Section, Theme
 
 
@@ -93,6 +94,19 @@ class ThemeSerializer(serializers.ModelSerializer):
         )
     )
     defence_wide = serializers.BooleanField(source="is_defence_wide", read_only=True)
+    # Declared, as a read-only model field would lose allow_blank: the schema must say "".
+    dutch_role = serializers.ChoiceField(
+        choices=DutchRole.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty where the annex names no Dutch role."),
+    )
+    framework = serializers.ChoiceField(
+        choices=Framework.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("Empty where the annex names no framework."),
+    )
     partners = codes()
     editions = serializers.SlugRelatedField(slug_field="year", many=True, read_only=True)
     agreements = PublicAgreementsField()
@@ -177,7 +191,12 @@ class PartnerSerializer(serializers.ModelSerializer):
 
 
 class CommandSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The code of the command this one belongs to; null for most."),
+    )
     theme_count = serializers.IntegerField(
         read_only=True, help_text=_("Public themes of this command that are not archived.")
     )

@@ -1,10 +1,12 @@
 """``/api/``: this page on the API, its OpenAPI schema, and version 1 under ``/api/v1/``.
 
 The documentation and schema have plain URL names (``api-docs``, ``api-schema``) so that any
-template can link to them; the endpoints are in the ``api`` namespace.
+template can link to them; the endpoints are in the ``api`` namespace. Any other address under
+``/api/`` that ends in a slash is the API's JSON 404 (without the slash, Django's
+APPEND_SLASH redirects to it first).
 """
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from registry.api import views
@@ -27,4 +29,5 @@ urlpatterns = [
     path("", views.api_docs, name="api-docs"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("v1/", include((version_1, "api"))),
+    re_path(r"^.*/$", views.NotFound.as_view(), name="api-not-found"),
 ]
