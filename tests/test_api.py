@@ -455,6 +455,13 @@ def test_login_can_be_required(client, settings, django_user_model):
     for url in (THEMES, f"{THEMES}deu/medegebruik-jss/", "/api/v1/partners/", "/api/schema/"):
         # Session authentication only: no WWW-Authenticate challenge, so 403 rather than 401.
         assert client.get(url).status_code == 403, url
+    assert client.get(THEMES, HTTP_ACCEPT_LANGUAGE="en").json() == {
+        "status": 403,
+        "code": "not_authenticated",
+        "detail": "This registry can only be read after signing in.",
+        "errors": {},
+    }
+    assert client.get(THEMES).json()["detail"] == "Dit register is alleen te lezen na inloggen."
     assert client.get(reverse("api-docs")).status_code == 302
     client.force_login(django_user_model.objects.create_user("reader", password="x"))
     assert get(client, THEMES)["count"] == ANNEX_THEMES
@@ -600,6 +607,15 @@ def test_every_error_has_one_shape_in_the_language_of_the_request(client, case, 
         assert body["errors"] == {}
     if status == 405:
         assert "GET" in response["Allow"]
+
+
+def test_another_format_is_not_acceptable_not_a_missing_record(client):
+    assert get(client, "/api/v1/partners/DEU/", format="json")["code"] == "DEU"
+    body = get(client, "/api/v1/partners/DEU/", status=406, format="xml")
+    assert (body["code"], body["detail"]) == (
+        "not_acceptable",
+        "De API antwoordt alleen in JSON (application/json).",
+    )
 
 
 def test_answers_vary_on_the_language_headers(client):

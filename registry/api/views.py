@@ -11,6 +11,7 @@ shape too, not an HTML page.
 
 from django.db.models import Prefetch
 from django.forms import ModelChoiceField
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,13 @@ class RegistryApiView:
 
     def get_exception_handler(self):
         return errors.exception_handler
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            # DRF's answer to ?format=xml; the record itself exists, only not in that format.
+            raise exceptions.NotAcceptable() from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
