@@ -185,6 +185,8 @@ def test_staff_edit_the_english_texts_in_the_admin(admin_client):
     theme.refresh_from_db()
     assert theme.description_en == "Exploring cooperation on cyber."
     assert theme.history.first().description_en == "Exploring cooperation on cyber."
+    history = admin_client.get(reverse("admin:registry_theme_history", args=[theme.pk]))
+    assert "Engelse beschrijving" in history.content.decode()
 
     section = Section.objects.get(key="fra")
     form = admin_client.get(reverse("admin:registry_section_change", args=[section.pk]))
