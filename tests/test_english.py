@@ -160,7 +160,7 @@ def test_listing_and_siblings_show_english_titles_and_mark_dutch_ones(client):
     listing = get(client, reverse("registry:theme_list") + "?section=deu", "en")
     assert f'<a href="{theme.get_absolute_url()}">Cyber security</a>' in listing
     assert re.search(r'<a href="/themas/deu/[^"]+" lang="nl">', listing)
-    assert "Themes without an English title are shown with their title from the Dutch annex." in listing
+    assert "Themes without an English title are shown with their title from the Dutch" in listing
     sibling = Theme.objects.filter(section=theme.section).exclude(pk=theme.pk).first()
     siblings = get(client, sibling.get_absolute_url(), "en")
     assert f'<a href="{theme.get_absolute_url()}">Cyber security</a>' in siblings
