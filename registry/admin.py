@@ -143,6 +143,8 @@ class ThemeForm(VersionForm):
             "slug",
             "position",
             "description",
+            "title_en",
+            "description_en",
             "status",
             "dutch_role",
             "framework",
@@ -241,7 +243,14 @@ class ThemeAdmin(
         "is_internal",
         FactsListFilter,
     ]
-    search_fields = ["title", "description", "section__heading", "section__key"]
+    search_fields = [
+        "title",
+        "description",
+        "title_en",
+        "description_en",
+        "section__heading",
+        "section__key",
+    ]
     ordering = ["section__position", "position"]
     list_per_page = 50
     show_full_result_count = False
@@ -264,6 +273,7 @@ class ThemeAdmin(
                 ]
             },
         ),
+        (_("In English"), {"fields": ["title_en", "description_en"]}),
         (_("Commands"), {"fields": ["commands_in_order"]}),
         (_("Facts"), {"fields": ["status", "dutch_role", "framework", "target_year"]}),
         (
@@ -455,7 +465,7 @@ class SectionAdmin(ImportPreviewAdminMixin, CountedAdmin, HistoryAdmin):
     import_kind = "sections"
     list_display = ["position", "heading", "key", "theme_count"]
     list_display_links = ["heading"]
-    search_fields = ["heading", "key"]
+    search_fields = ["heading", "heading_en", "key"]
     ordering = ["position"]
     autocomplete_fields = ["partners"]
     readonly_fields = ["theme_links"]

@@ -21,7 +21,7 @@ class ThemeTextsMixin:
         css = {"all": ["registry/admin_working_day.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "description":
+        if db_field.name in ("description", "description_en"):
             kwargs["widget"] = forms.Textarea(attrs={"rows": DESCRIPTION_ROWS, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import selectors
 from registry.choices import AgreementKind, DutchRole, Framework, ThemeStatus
-from registry.models import Agreement, Command, Edition, Partner, Section, Theme, ThemeCommand
+from registry.models import Agreement, Command, Edition, Section, Theme, ThemeCommand
 
 DEFENCE_WIDE = "defensiebreed"
 SEARCH_CONFIG = "dutch"
@@ -16,6 +16,23 @@ SEARCH_CONFIG = "dutch"
 
 def command_choices():
     return [(DEFENCE_WIDE, _("defence-wide")), *((c.code, c.code) for c in Command.objects.all())]
+
+
+class PartnerChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, partner):
+        return partner.name
+
+
+class PartnerFilter(django_filters.ModelChoiceFilter):
+    """Partners named and sorted in the page's language (Frankrijk after Duitsland, France
+    before Germany)."""
+
+    field_class = PartnerChoiceField
+
+
+def partner_choices(request):
+    # Called when the form is made, so the order follows the language of that request.
+    return selectors.partners_by_name()
 
 
 class ArchiveChoice:
@@ -58,8 +75,8 @@ class ThemeFilterSet(django_filters.FilterSet):
         label=_("Section"),
         empty_label=_("all sections"),
     )
-    partner = django_filters.ModelChoiceFilter(
-        queryset=Partner.objects.order_by("name_nl"),
+    partner = PartnerFilter(
+        queryset=partner_choices,
         to_field_name="code",
         method="with_partner",
         label=_("Partner"),

@@ -4,6 +4,8 @@ Every model has a natural key (a code, a slug, or section + title) enforced by a
 constraint, so fixtures, imports and URLs never depend on database ids.
 """
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -39,6 +42,32 @@ DATE_DISPLAY_FORMATS = {
     DatePrecision.MONTH: "F Y",
     DatePrecision.YEAR: "Y",
 }
+
+
+class PageText(NamedTuple):
+    """A record's text for a page, and the language it is in when that is not the page's."""
+
+    text: str
+    lang: str = ""
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def dutch_only(self):
+        """Whether an English page shows this text in Dutch, for want of an English one."""
+        return self.lang == "nl"
+
+
+def in_page_language(dutch, english):
+    """The text to show in the page's language: Dutch pages always show the Dutch text;
+    English pages show the English text, or the Dutch one marked ``lang="nl"`` (WCAG 3.1.2)
+    when there is none (or the Dutch one is empty as well)."""
+    if get_language() != "en":
+        return PageText(dutch)
+    if english:
+        return PageText(english)
+    return PageText(dutch, "nl" if dutch else "")
 
 
 class HistoryFromImport(models.Model):
@@ -120,6 +149,11 @@ class Command(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    @property
+    def name(self):
+        """The name in the page's language: English on English pages, Dutch otherwise."""
+        return self.name_en if get_language() == "en" else self.name_nl
+
     def clean(self):
         if self.is_own_ancestor():
             raise ValidationError(
@@ -179,6 +213,11 @@ class Partner(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    @property
+    def name(self):
+        """The name in the page's language: English on English pages, Dutch otherwise."""
+        return self.name_en if get_language() == "en" else self.name_nl
+
     def clean(self):
         if self.kind == PartnerKind.COUNTRY:
             try:
@@ -215,6 +254,19 @@ class Section(models.Model):
     introduction = models.TextField(
         _("introduction"), blank=True, validators=[validate_document_text]
     )
+    heading_en = models.CharField(
+        _("English heading"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown on the English pages; the Dutch heading is shown when empty."),
+        validators=[validate_document_text],
+    )
+    introduction_en = models.TextField(
+        _("English introduction"),
+        blank=True,
+        help_text=_("Shown on the English pages; the Dutch introduction is shown when empty."),
+        validators=[validate_document_text],
+    )
     partners = models.ManyToManyField(
         Partner, verbose_name=_("partners"), blank=True, related_name="sections"
     )
@@ -240,6 +292,16 @@ class Section(models.Model):
     def natural_key(self):
         return (self.key,)
 
+    @property
+    def heading_text(self):
+        """The heading in the page's language, or the Dutch one marked as Dutch."""
+        return in_page_language(self.heading, self.heading_en)
+
+    @property
+    def introduction_text(self):
+        """The introduction in the page's language, or the Dutch one marked as Dutch."""
+        return in_page_language(self.introduction, self.introduction_en)
+
 
 class Theme(models.Model):
     section = models.ForeignKey(
@@ -249,6 +311,19 @@ class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=255)
     position = models.PositiveIntegerField(_("position in section"), default=0)
     description = models.TextField(_("description"), validators=[validate_document_text])
+    title_en = models.CharField(
+        _("English title"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown on the English pages; the Dutch title is shown when empty."),
+        validators=[validate_document_text],
+    )
+    description_en = models.TextField(
+        _("English description"),
+        blank=True,
+        help_text=_("Shown on the English pages; the Dutch description is shown when empty."),
+        validators=[validate_document_text],
+    )
     partners = models.ManyToManyField(
         Partner, verbose_name=_("partners"), blank=True, related_name="themes"
     )
@@ -335,6 +410,16 @@ class Theme(models.Model):
         return (*self.section.natural_key(), self.title)
 
     natural_key.dependencies = ["registry.section"]
+
+    @property
+    def title_text(self):
+        """The title in the page's language, or the Dutch one marked as Dutch."""
+        return in_page_language(self.title, self.title_en)
+
+    @property
+    def description_text(self):
+        """The description in the page's language, or the Dutch one marked as Dutch."""
+        return in_page_language(self.description, self.description_en)
 
     def ordered_commands(self):
         """The commands in the annex's order; uses ``theme_commands`` when prefetched."""

@@ -209,11 +209,26 @@ class SectionResource(RegistryResource):
     position = integer("position", _("Place in the annex (1 is first)."), required=True)
     heading = text("heading", _("The heading as in the annex."), required=True)
     introduction = text("introduction", _("The section's opening paragraphs."))
+    heading_en = text(
+        "heading_en", _("The heading in English; empty: the English pages show the Dutch one.")
+    )
+    introduction_en = text(
+        "introduction_en",
+        _("The opening paragraphs in English; empty: the English pages show the Dutch ones."),
+    )
     partners = keys("partners", Partner, _("Partner codes the section concerns."))
 
     class Meta:
         model = Section
-        fields = ["key", "position", "heading", "introduction", "partners"]
+        fields = [
+            "key",
+            "position",
+            "heading",
+            "introduction",
+            "heading_en",
+            "introduction_en",
+            "partners",
+        ]
         export_order = fields
 
     def get_queryset(self):
@@ -229,6 +244,13 @@ class ThemeResource(RegistryResource):
     slug = text("slug", _("Readable name in URLs; made from the title when empty."))
     position = integer("position", _("Place within the section."))
     description = text("description", _("The annex's text of the theme."), required=True)
+    title_en = text(
+        "title_en", _("The title in English; empty: the English pages show the Dutch one.")
+    )
+    description_en = text(
+        "description_en",
+        _("The text in English; empty: the English pages show the Dutch text, marked as Dutch."),
+    )
     commands = Column(
         "commands",
         OrderedKeysKind(Command),
@@ -258,6 +280,8 @@ class ThemeResource(RegistryResource):
             "slug",
             "position",
             "description",
+            "title_en",
+            "description_en",
             "commands",
             "partners",
             "status",

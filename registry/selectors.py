@@ -19,6 +19,7 @@ The reads are fetched in a fixed number of queries whatever the size of the regi
 """
 
 from django.db.models import Count, Max, Prefetch, Q
+from django.utils.translation import get_language
 
 from registry.models import (
     Agreement,
@@ -46,6 +47,16 @@ def archived(path=""):
     return Q(**{f"{path}is_archived": True})
 
 
+def partner_name_field():
+    """The partner name field of the page's language, for ordering."""
+    return "name_en" if get_language() == "en" else "name_nl"
+
+
+def partners_by_name():
+    """Partners in the alphabetical order of the page's language (Germany after France)."""
+    return Partner.objects.order_by(partner_name_field(), "code")
+
+
 def public_themes():
     """Themes that may be published, current and archived, with what a listing shows of them."""
     return (
@@ -53,7 +64,7 @@ def public_themes():
         .select_related("section")
         .prefetch_related(
             Prefetch("theme_commands", ThemeCommand.objects.select_related("command")),
-            Prefetch("partners", Partner.objects.order_by("name_nl")),
+            Prefetch("partners", partners_by_name()),
         )
     )
 
@@ -69,7 +80,7 @@ def sibling_themes(theme):
         Theme.objects.filter(current(), section=theme.section_id)
         .exclude(pk=theme.pk)
         .order_by("position", "title")
-        .only("title", "slug", "section_id")
+        .only("title", "title_en", "slug", "section_id")
     )
 
 
@@ -86,13 +97,13 @@ def theme_agreements(theme):
     return (
         public_agreements()
         .filter(themes=theme)
-        .prefetch_related(Prefetch("parties", Partner.objects.order_by("name_nl")))
+        .prefetch_related(Prefetch("parties", partners_by_name()))
     )
 
 
 def agreements_with_relations():
     return public_agreements().prefetch_related(
-        Prefetch("parties", Partner.objects.order_by("name_nl")),
+        Prefetch("parties", partners_by_name()),
         Prefetch("themes", Theme.objects.filter(public()).select_related("section")),
     )
 

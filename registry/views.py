@@ -131,7 +131,7 @@ def section_list(request):
 @public
 def section_detail(request, key):
     section = get_object_or_404(
-        Section.objects.prefetch_related(Prefetch("partners", Partner.objects.order_by("name_nl"))),
+        Section.objects.prefetch_related(Prefetch("partners", selectors.partners_by_name())),
         key=key,
     )
     themes = selectors.current_themes().filter(section=section)
@@ -154,7 +154,9 @@ def first_themes(themes, query):
 
 @public
 def partner_list(request):
-    partners = selectors.partners_with_counts().order_by("kind", "name_nl")
+    partners = selectors.partners_with_counts().order_by(
+        "kind", selectors.partner_name_field(), "code"
+    )
     return render(request, "registry/partner_list.html", {"partners": partners})
 
 

@@ -303,7 +303,8 @@ def test_exports_neutralise_spreadsheet_formulas(admin_client, start, file_forma
     if file_format == "csv":
         # The cell quoted (it holds quotes), its inner quotes doubled, behind the apostrophe.
         cells = data.decode("utf-8-sig")
-        assert f';cyber;9;"\'{start}HYPERLINK(""http://evil"")";DCC;' in cells
+        # (The English title and text follow the description, empty here.)
+        assert f';cyber;9;"\'{start}HYPERLINK(""http://evil"")";;;DCC;' in cells
     else:
         sheet = openpyxl.load_workbook(io.BytesIO(data)).active
         headers, *rows = sheet.iter_rows(values_only=True)

@@ -92,6 +92,7 @@ FOREIGN = {"nl": ENGLISH, "en": DUTCH}
 PROPER_NAMES = ["‘Command’", "ja", "nee"]
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 SCANNED_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "label")
 BUTTON_TYPES = {"submit", "button", "reset"}
 SELECT2_I18N = re.compile(r"/select2/i18n/([\w-]+)\.js")
@@ -237,8 +238,8 @@ def foreign_words(content, language, data, allowed=()):
     foreign = FOREIGN[language]
     for where, text in found:
         flagged = [w for w in words(text) if key(w) in foreign]
-        if not flagged:
-            continue
+        if not flagged or HEX_DIGEST.fullmatch(text):
+            continue  # a file's SHA-256 is neither language, whatever letters it holds ("2be6")
         rest = data.without(text, flagged)
         for name in [*PROPER_NAMES, *allowed]:
             rest = without(rest, name)

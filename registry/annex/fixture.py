@@ -22,9 +22,15 @@ class FixtureError(ValueError):
     pass
 
 
-def build_fixture(annex, *, edition_year, agreements):
-    """The Django fixture objects (a list of dicts) for one edition of the annex."""
+def build_fixture(annex, *, edition_year, agreements, english=None):
+    """The Django fixture objects (a list of dicts) for one edition of the annex.
+
+    ``english`` gives each section's English heading and introduction by section key (the
+    annex is Dutch only; a person translated them): every section needs a heading there, and a
+    key the annex lacks is an error, so a translation cannot be lost or go stale unnoticed.
+    """
     sections, themes = annex_facts(annex, edition_year)
+    english = _english_sections(sections, english)
     theme_keys = {(theme.section_key, theme.title) for theme in themes}
     texts = _source_texts(sections, themes)
     partner_codes = sorted(
@@ -48,6 +54,8 @@ def build_fixture(annex, *, edition_year, agreements):
                 position=section.position,
                 heading=section.heading,
                 introduction=section.introduction,
+                heading_en=english.get(section.key, {}).get("heading", ""),
+                introduction_en=english.get(section.key, {}).get("introduction", ""),
                 partners=[[code] for code in section.partners],
             )
         )
@@ -154,6 +162,23 @@ def _date(value, slug):
             parts = [int(part) for part in str(value).split("-")] + [1, 1]
             return date(*parts[:3]).isoformat(), precision
     raise FixtureError(f"{slug}: date {value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def _english_sections(sections, english):
+    if english is None:
+        return {}
+    keys = [section.key for section in sections]
+    unknown = sorted(set(english) - set(keys))
+    if unknown:
+        raise FixtureError(f"English texts for sections the annex lacks: {', '.join(unknown)}")
+    untranslated = [key for key in keys if not (english.get(key) or {}).get("heading")]
+    if untranslated:
+        raise FixtureError(f"No English heading for the sections: {', '.join(untranslated)}")
+    for key, texts in english.items():
+        extra = sorted(set(texts) - {"heading", "introduction"})
+        if extra:
+            raise FixtureError(f"{key}: unknown English texts: {', '.join(extra)}")
+    return english
 
 
 def _source_texts(sections, themes):

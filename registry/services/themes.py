@@ -13,6 +13,8 @@ LIST_SEPARATOR = "|"
 SNAPSHOT_FIELDS = [
     "title",
     "description",
+    "title_en",
+    "description_en",
     "status",
     "dutch_role",
     "framework",
