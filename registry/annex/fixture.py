@@ -22,8 +22,12 @@ class FixtureError(ValueError):
     pass
 
 
-def build_fixture(annex, *, edition_year, agreements):
-    """The Django fixture objects (a list of dicts) for one edition of the annex."""
+def build_fixture(annex, *, edition_year, agreements, source=None):
+    """The Django fixture objects (a list of dicts) for one edition of the annex.
+
+    ``source`` names the parliamentary document the edition was sent with (the fields of
+    ``Edition``: dossier_number, document_number, document_date, appendix, source_url).
+    """
     sections, themes = annex_facts(annex, edition_year)
     theme_keys = {(theme.section_key, theme.title) for theme in themes}
     texts = _source_texts(sections, themes)
@@ -38,6 +42,7 @@ def build_fixture(annex, *, edition_year, agreements):
             year=edition_year,
             title=annex.title,
             introduction="\n\n".join(annex.introduction),
+            **_edition_source(source or {}),
         )
     )
     for section in sections:
@@ -55,6 +60,27 @@ def build_fixture(annex, *, edition_year, agreements):
     for agreement in agreements:
         objects.append(_agreement(agreement, theme_keys, texts))
     return objects
+
+
+EDITION_SOURCE_FIELDS = (
+    "dossier_number",
+    "document_number",
+    "document_date",
+    "appendix",
+    "source_url",
+)
+
+
+def _edition_source(source):
+    unknown = set(source) - set(EDITION_SOURCE_FIELDS)
+    if unknown:
+        raise FixtureError(f"Unknown fields in the edition's source: {', '.join(sorted(unknown))}.")
+    values = {name: source.get(name, "") for name in EDITION_SOURCE_FIELDS}
+    document_date = values["document_date"]
+    values["document_date"] = document_date.isoformat() if document_date else None
+    values["dossier_number"] = str(values["dossier_number"])
+    values["document_number"] = str(values["document_number"])
+    return values
 
 
 def dump_fixture(objects):

@@ -21,12 +21,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agreements", type=Path, default=SOURCE / "annex-2016-agreements.yaml"
         )
+        parser.add_argument(
+            "--source",
+            type=Path,
+            default=SOURCE / "annex-2016-source.yaml",
+            help="The parliamentary document the edition was sent with (YAML).",
+        )
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument(
             "--check", action="store_true", help="Fail when the fixture on disk is outdated."
         )
 
-    def handle(self, *args, edition, text, agreements, output, check, **options):
+    def handle(self, *args, edition, text, agreements, source, output, check, **options):
         output = output or Path(settings.BASE_DIR) / "fixtures" / f"annex-{edition}.json"
         try:
             annex = parse_annex(text.read_text(encoding="utf-8"))
@@ -35,6 +41,7 @@ class Command(BaseCommand):
                     annex,
                     edition_year=edition,
                     agreements=yaml.safe_load(agreements.read_text(encoding="utf-8")),
+                    source=yaml.safe_load(source.read_text(encoding="utf-8")),
                 )
             )
         except (AnnexParseError, FixtureError, OSError) as error:
