@@ -133,7 +133,11 @@ def texts_with_changes(texts):
             diff = word_diff(earlier.description, text.description, spoken=True)
         shown.append({"text": text, "previous": earlier, "diff": diff})
         earlier = text
-    return shown[::-1]
+    shown.reverse()
+    with_diff = [item for item in shown if item["diff"]]
+    if with_diff:
+        with_diff[0]["legend"] = True  # what the marks mean, said once, before the first
+    return shown
 
 
 def annex_order(text):
