@@ -263,9 +263,7 @@ class Edition(models.Model):
             )
         ]
         if self.document_date:
-            parts.append(
-                format_lazy(_("of {date}"), date=date_format(self.document_date, "j F Y"))
-            )
+            parts.append(format_lazy(_("of {date}"), date=date_format(self.document_date, "j F Y")))
         if self.appendix:
             parts.append(self.appendix)
         if page:

@@ -91,8 +91,8 @@ def public_theme_texts():
 
 def theme_texts(theme):
     """The texts the editions gave one public theme, oldest edition first, with the edition."""
-    return public_theme_texts().filter(theme=theme).select_related("edition").order_by(
-        "edition__year"
+    return (
+        public_theme_texts().filter(theme=theme).select_related("edition").order_by("edition__year")
     )
 
 
@@ -171,9 +171,7 @@ class ThemeChange:
 
     @property
     def description_changed(self):
-        return self.previous is not None and (
-            self.previous.description != self.version.description
-        )
+        return self.previous is not None and (self.previous.description != self.version.description)
 
     @property
     def diff(self):
