@@ -237,3 +237,19 @@ def test_navigation_links_the_editions(client):
     page = client.get(reverse("registry:overview")).content.decode()
 
     assert f'<a href="{reverse("registry:edition_list")}">Edities</a>' in page
+
+
+def test_the_editions_spreadsheet_reads_the_document_date():
+    from datetime import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from registry.columns import DayKind
+
+    kind = DayKind()
+    assert kind.clean("2016-11-29") == date(2016, 11, 29)
+    assert kind.clean(datetime(2016, 11, 29)) == date(2016, 11, 29)  # an XLSX date cell
+    assert kind.clean("") is None
+    assert kind.render(date(2016, 11, 29)) == "2016-11-29"
+    with pytest.raises(ValidationError):
+        kind.clean("29-11-2016")

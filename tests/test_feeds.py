@@ -215,3 +215,12 @@ def test_pages_link_the_feeds(client):
     assert f'<a href="{FEED}" type="application/atom+xml">' in overview
     assert f'<link rel="alternate" type="application/atom+xml" href="{partner_feed}"' in partner
     assert f'<a href="{partner_feed}" type="application/atom+xml">' in partner
+
+
+def test_feeds_ask_for_a_login_when_the_public_pages_do(client, settings):
+    settings.PUBLIC_LOGIN_REQUIRED = True
+
+    for url in (FEED, reverse("registry:partner_feed", args=["DEU"])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
