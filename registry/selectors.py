@@ -6,12 +6,16 @@ The rule:
 - a public theme is current unless it is archived (``is_archived``): listings show the current
   themes unless the reader asks for the archive, and every count counts current themes;
 - the text an edition gave a theme (``ThemeEdition``) is public when its theme is, so the
-  rendered annex and its appendix of what changed between editions leave the others out.
+  rendered annex, its appendix and the edition pages leave the others out;
+- a theme's history is public from the moment the theme was public, and only while it is:
+  versions recorded while it was internal are never told, and a theme that is internal now has
+  no public history (``public_theme_changes``, read by the feeds).
 
 Every public output reads through this module and never filters on ``is_internal`` or
 ``is_archived`` itself: the pages (``registry/views.py``), the API (``registry/api/``), the
 downloads, the rendered annex and its appendix (``registry/services/render.py``), the listing's
-filters (``registry/filters.py``), the overview's figures, and any feed or sitemap added later.
+filters (``registry/filters.py``), the overview's figures, the edition pages, the Atom feeds
+(``registry/feeds.py``), and any sitemap added later.
 A query that reaches themes or agreements through a relation uses ``public()`` or ``current()``
 with the path to them (``current("themes__")``), so that the rule stays here.
 

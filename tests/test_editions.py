@@ -253,3 +253,17 @@ def test_the_editions_spreadsheet_reads_the_document_date():
     assert kind.render(date(2016, 11, 29)) == "2016-11-29"
     with pytest.raises(ValidationError):
         kind.clean("29-11-2016")
+
+
+def test_theme_page_reads_its_editions_in_one_query_however_many(client):
+    theme = Theme.objects.filter(section__key="deu").first()
+    client.get(theme.get_absolute_url())  # what the first request of a session caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(theme.get_absolute_url())
+    for year in (2017, 2018, 2019):
+        text_in(Edition.objects.create(year=year, title="Bijlage 2"), theme, description=f"{year}")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(theme.get_absolute_url()).content.decode()
+
+    assert page.count('class="edition-text"') == 4
+    assert len(four) == len(one)
