@@ -571,6 +571,39 @@ class DateKind(Kind):
         return date_format(day, DATE_DISPLAY_FORMATS[precision])
 
 
+class DayKind(Kind):
+    """A day, written as 2016-11-29 (a spreadsheet's date cell is read as its day)."""
+
+    example = "2016-11-29"
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        return super().clean(value, row, **kwargs)
+
+    def parse(self, text, lookups):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(_("write a day as 2016-11-29")) from None
+
+    def empty(self):
+        return None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+    def human(self, text, names):
+        if not text:
+            return EMPTY
+        try:
+            return date_format(self.parse(text, None), "j F Y")
+        except ValidationError:
+            return text
+
+
 def _grouped(pairs, source, ids, collect):
     """``{id: collect(values)}`` from (id, value...) rows of the links of ``ids``, in batches."""
     grouped = {}

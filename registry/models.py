@@ -232,6 +232,42 @@ class Edition(models.Model):
     introduction = models.TextField(
         _("introduction"), blank=True, validators=[validate_document_text]
     )
+    # The parliamentary document the edition was sent with: "Kamerstuk 33 279, nr. 19".
+    dossier_number = models.CharField(
+        _("dossier number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The Kamerstuk dossier, as printed: 33 279."),
+        validators=[validate_document_text],
+    )
+    document_number = models.CharField(
+        _("document number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The number of the document in the dossier: 19."),
+        validators=[validate_document_text],
+    )
+    document_date = models.DateField(
+        _("date of the document"),
+        null=True,
+        blank=True,
+        help_text=_("The date the document was sent to Parliament."),
+    )
+    appendix = models.CharField(
+        _("appendix"),
+        max_length=50,
+        blank=True,
+        help_text=_("The annex's label in the document, as printed: Bijlage 2."),
+        validators=[validate_document_text],
+    )
+    source_url = models.URLField(
+        _("official publication"),
+        blank=True,
+        help_text=_(
+            "The document on officielebekendmakingen.nl, e.g. "
+            "https://zoek.officielebekendmakingen.nl/kst-33279-19.html."
+        ),
+    )
 
     objects = NaturalKeyManager("year")
 
@@ -243,8 +279,35 @@ class Edition(models.Model):
     def __str__(self):
         return str(self.year)
 
+    def get_absolute_url(self):
+        return reverse("registry:edition_detail", args=[self.year])
+
     def natural_key(self):
         return (self.year,)
+
+    @property
+    def has_source(self):
+        return bool(self.dossier_number and self.document_number)
+
+    def citation(self, page=None):
+        """The parliamentary source as a reader cites it, in the interface language:
+        "Kamerstuk 33 279, nr. 19, van 29 november 2016, Bijlage 2, p. 4"."""
+        if not self.has_source:
+            return ""
+        parts = [
+            format_lazy(
+                _("Kamerstuk {dossier}, nr. {number}"),
+                dossier=self.dossier_number,
+                number=self.document_number,
+            )
+        ]
+        if self.document_date:
+            parts.append(format_lazy(_("of {date}"), date=date_format(self.document_date, "j F Y")))
+        if self.appendix:
+            parts.append(self.appendix)
+        if page:
+            parts.append(format_lazy(_("p. {page}"), page=page))
+        return ", ".join(str(part) for part in parts)
 
 
 class Section(models.Model):
@@ -512,6 +575,11 @@ class ThemeEdition(models.Model):
         return (*self.theme.natural_key(), self.edition.year)
 
     natural_key.dependencies = ["registry.theme", "registry.edition"]
+
+    @property
+    def citation(self):
+        """The edition's parliamentary source with the page the theme begins on, if known."""
+        return self.edition.citation(self.page)
 
 
 class Agreement(models.Model):

@@ -23,6 +23,7 @@ from registry.columns import (
     BoolKind,
     ChoiceKind,
     DateKind,
+    DayKind,
     EditionsKind,
     IntKind,
     KeyKind,
@@ -353,10 +354,28 @@ class EditionResource(RegistryResource):
     year = integer("year", _("The year of the edition."), key=True)
     title = text("title", _("The annex's title."), required=True)
     introduction = text("introduction", _("The annex's opening paragraphs."))
+    dossier_number = text(
+        "dossier_number", _("The Kamerstuk dossier the annex was sent in: 33 279.")
+    )
+    document_number = text("document_number", _("The document's number in that dossier: 19."))
+    document_date = Column(
+        "document_date", DayKind(), _("The date of the document, as 2016-11-29.")
+    )
+    appendix = text("appendix", _("The annex's label in the document: Bijlage 2."))
+    source_url = text("source_url", _("The document's address on zoek.officielebekendmakingen.nl."))
 
     class Meta:
         model = Edition
-        fields = ["year", "title", "introduction"]
+        fields = [
+            "year",
+            "title",
+            "introduction",
+            "dossier_number",
+            "document_number",
+            "document_date",
+            "appendix",
+            "source_url",
+        ]
         export_order = fields
 
     def get_queryset(self):

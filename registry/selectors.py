@@ -6,30 +6,41 @@ The rule:
 - a public theme is current unless it is archived (``is_archived``): listings show the current
   themes unless the reader asks for the archive, and every count counts current themes;
 - the text an edition gave a theme (``ThemeEdition``) is public when its theme is, so the
-  rendered annex and its appendix of what changed between editions leave the others out.
+  rendered annex, its appendix and the edition pages leave the others out;
+- a theme's history is public from the moment the theme was public, and only while it is:
+  versions recorded while it was internal are never told, and a theme that is internal now has
+  no public history (``public_theme_changes``, read by the feeds).
 
 Every public output reads through this module and never filters on ``is_internal`` or
 ``is_archived`` itself: the pages (``registry/views.py``), the API (``registry/api/``), the
 downloads, the rendered annex and its appendix (``registry/services/render.py``), the listing's
-filters (``registry/filters.py``), the overview's figures, and any feed or sitemap added later.
+filters (``registry/filters.py``), the overview's figures, the edition pages, the Atom feeds
+(``registry/feeds.py``), and any sitemap added later.
 A query that reaches themes or agreements through a relation uses ``public()`` or ``current()``
 with the path to them (``current("themes__")``), so that the rule stays here.
 
 The reads are fetched in a fixed number of queries whatever the size of the registry.
 """
 
-from django.db.models import Count, Max, Prefetch, Q
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from registry.models import (
     Agreement,
     Command,
+    Edition,
     Partner,
     Section,
     Theme,
     ThemeCommand,
     ThemeEdition,
 )
+from registry.services.editions import Comparison, compare_editions
+from registry.textdiff import word_diff
 
 
 def public(path=""):
@@ -93,6 +104,38 @@ def public_theme_texts():
     return ThemeEdition.objects.filter(public("theme__"))
 
 
+def theme_texts(theme):
+    """The texts the editions gave one public theme, oldest edition first, with the edition."""
+    return (
+        public_theme_texts().filter(theme=theme).select_related("edition").order_by("edition__year")
+    )
+
+
+def editions():
+    """The editions of the annex, newest first. An edition is public; what it holds is read
+    through ``public_theme_texts()``."""
+    return Edition.objects.order_by("-year")
+
+
+def editions_with_counts():
+    return editions().annotate(theme_count=Count("themes", filter=public("themes__")))
+
+
+def edition_comparison(edition):
+    """What changed in ``edition`` since the edition before it, among the public themes.
+
+    Returns the previous edition (None for the first, where every public theme in it is new)
+    and the comparison. Three queries whatever the size.
+    """
+    previous = editions().filter(year__lt=edition.year).first()
+    texts = public_theme_texts()
+    if previous is None:
+        links = texts.filter(edition=edition).select_related("theme__section")
+        first = sorted(links, key=lambda link: (link.theme.section.key, link.theme.title))
+        return None, Comparison(new=first, changed=[], gone=[], unchanged=0)
+    return previous, compare_editions(previous, edition, texts=texts)
+
+
 def theme_agreements(theme):
     return (
         public_agreements()
@@ -106,6 +149,111 @@ def agreements_with_relations():
         Prefetch("parties", partners_by_name()),
         Prefetch("themes", Theme.objects.filter(public()).select_related("section")),
     )
+
+
+class ChangeKind:
+    ADDED = "added"
+    CHANGED = "changed"
+    ARCHIVED = "archived"
+    RESTORED = "restored"
+
+
+# What a reader sees change in a theme; a save that changes none of these is no news.
+NEWS_FIELDS = (
+    "title",
+    "description",
+    "section_id",
+    "command_codes",
+    "status",
+    "dutch_role",
+    "framework",
+    "target_year",
+)
+
+
+@dataclass
+class ThemeChange:
+    """One change to a public theme, from its history: ``version`` is the historical record."""
+
+    kind: str
+    theme: Theme
+    version: object
+    previous: object = None
+
+    @property
+    def date(self):
+        return self.version.history_date
+
+    @property
+    def description_changed(self):
+        return self.previous is not None and (self.previous.description != self.version.description)
+
+    @property
+    def diff(self):
+        """The description, word by word, from the public version before this one."""
+        return word_diff(self.previous.description, self.version.description)
+
+
+@dataclass
+class EditionNews:
+    edition: Edition
+
+    kind = "edition"
+
+    @property
+    def date(self):
+        document_date = self.edition.document_date
+        return timezone.make_aware(datetime.combine(document_date, time()))
+
+
+def public_theme_changes(*, partner=None, limit=50):
+    """The latest changes to public themes, newest first, from the themes' history.
+
+    A theme's history may only be told from the moment it was public: versions recorded while
+    it was internal are left out, and the first public version counts as the theme being
+    added (so a theme made public is "added" then, with its text at that moment, and nothing
+    of what it said while internal). A theme that is internal now has no public history at
+    all. Only versions that change what a reader sees count: the text, the section, the
+    commands, the facts, and being archived or back from the archive.
+
+    With ``partner``, the changes to the themes that name that partner now. Three queries.
+    """
+    versions = Theme.history.model.objects
+    themes = Theme.objects.filter(public())
+    if partner is not None:
+        themes = themes.filter(partners=partner)
+    before = versions.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+    rows = list(
+        versions.filter(public(), id__in=themes.values("pk"))
+        .exclude(history_type="-")
+        .annotate(previous_id=Subquery(before.order_by("-history_id").values("history_id")[:1]))
+        .order_by("-history_date", "-history_id")[: limit * 4]
+    )
+    previous = versions.in_bulk([row.previous_id for row in rows if row.previous_id])
+    current = Theme.objects.select_related("section").in_bulk({row.id for row in rows})
+    changes = []
+    for row in rows:
+        earlier = previous.get(row.previous_id)
+        kind = _change_kind(earlier, row)
+        if kind is not None:
+            shown = earlier if kind == ChangeKind.CHANGED else None
+            changes.append(ThemeChange(kind, current[row.id], row, shown))
+    return changes[:limit]
+
+
+def _change_kind(earlier, version):
+    if earlier is None or earlier.is_internal:
+        return ChangeKind.ADDED
+    if version.is_archived != earlier.is_archived:
+        return ChangeKind.ARCHIVED if version.is_archived else ChangeKind.RESTORED
+    if any(getattr(earlier, name) != getattr(version, name) for name in NEWS_FIELDS):
+        return ChangeKind.CHANGED
+    return None
+
+
+def edition_news():
+    """The editions with the date their document was sent to Parliament, newest first."""
+    return [EditionNews(edition) for edition in editions().filter(document_date__isnull=False)]
 
 
 CURRENT = current("themes__")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry import feeds, views
 
 app_name = "registry"
 
@@ -13,9 +13,13 @@ urlpatterns = [
     path("secties/<slug:key>/", views.section_detail, name="section_detail"),
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<str:code>/", views.partner_detail, name="partner_detail"),
+    path("partners/<str:code>/feed/", feeds.partner_changes, name="partner_feed"),
     path("commandos/", views.command_list, name="command_list"),
     path("commandos/<str:code>/", views.command_detail, name="command_detail"),
     path("overeenkomsten/", views.agreement_list, name="agreement_list"),
     path("overeenkomsten/<slug:slug>/", views.agreement_detail, name="agreement_detail"),
+    path("edities/", views.edition_list, name="edition_list"),
+    path("edities/<int:year>/", views.edition_detail, name="edition_detail"),
+    path("wijzigingen/feed/", feeds.changes, name="changes_feed"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
 ]

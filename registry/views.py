@@ -19,6 +19,7 @@ from registry.models import Command, Partner, Section
 from registry.resources import ThemeResource
 from registry.signin.policy import is_signed_in
 from registry.tabular import CONTENT_TYPES
+from registry.textdiff import word_diff
 
 PAGE_SIZE = 25
 # Detail pages list this many themes; the listing, filtered on the record, has them all.
@@ -117,8 +118,51 @@ def theme_detail(request, section, slug):
         "agreements": selectors.theme_agreements(theme),
         "editions": theme.editions.order_by("year"),
         "siblings": selectors.sibling_themes(theme)[:SIBLINGS_LIMIT],
+        "theme_texts": texts_with_changes(selectors.theme_texts(theme)),
     }
     return render(request, "registry/theme_detail.html", context)
+
+
+def texts_with_changes(texts):
+    """Each edition's text of a theme, with what changed since the edition before it that had
+    the theme (None for the first), newest edition first."""
+    shown, earlier = [], None
+    for text in texts:
+        diff = None
+        if earlier is not None and earlier.description != text.description:
+            diff = word_diff(earlier.description, text.description, spoken=True)
+        shown.append({"text": text, "previous": earlier, "diff": diff})
+        earlier = text
+    shown.reverse()
+    with_diff = [item for item in shown if item["diff"]]
+    if with_diff:
+        with_diff[0]["legend"] = True  # what the marks mean, said once, before the first
+    return shown
+
+
+def annex_order(text):
+    return (text.theme.section.position, text.theme.position, text.theme.title)
+
+
+@public
+def edition_list(request):
+    editions = selectors.editions_with_counts()
+    return render(request, "registry/edition_list.html", {"editions": editions})
+
+
+@public
+def edition_detail(request, year):
+    edition = get_object_or_404(selectors.editions(), year=year)
+    previous, comparison = selectors.edition_comparison(edition)
+    context = {
+        "edition": edition,
+        "previous": previous,
+        "comparison": comparison,
+        "new": sorted(comparison.new, key=annex_order),
+        "changed": sorted(comparison.changed, key=lambda item: annex_order(item.new)),
+        "gone": sorted(comparison.gone, key=annex_order),
+    }
+    return render(request, "registry/edition_detail.html", context)
 
 
 @public

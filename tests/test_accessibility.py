@@ -88,6 +88,8 @@ def paths(annex_tables, django_db_blocker, live_server):
             "agreements": reverse("registry:agreement_list"),
             "agreement": agreement.get_absolute_url(),
             "accessibility statement": reverse("registry:accessibility"),
+            "editions": reverse("registry:edition_list"),
+            "edition": reverse("registry:edition_detail", args=[2016]),
         }
     return {name: live_server.url + path for name, path in paths.items()}
 
@@ -213,6 +215,8 @@ PAGES = {
     "agreements": lambda page: shows(page, "main table tbody tr") > 5,
     "agreement": lambda page: shows(page, "main dl.facts"),
     "accessibility statement": lambda page: shows(page, "main h2") >= 3,
+    "editions": lambda page: shows(page, "main section.edition-text cite"),
+    "edition": lambda page: shows(page, "main h3") >= 5 and shows(page, "main .source cite"),
 }
 ENGLISH_PAGES = ["overview", "filtered listing", "listing with invalid filters", "theme", "partner"]
 

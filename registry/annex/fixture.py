@@ -22,12 +22,15 @@ class FixtureError(ValueError):
     pass
 
 
-def build_fixture(annex, *, edition_year, agreements, english=None):
+def build_fixture(annex, *, edition_year, agreements, english=None, source=None):
     """The Django fixture objects (a list of dicts) for one edition of the annex.
 
     ``english`` gives each section's English heading and introduction by section key (the
     annex is Dutch only; a person translated them): every section needs a heading there, and a
     key the annex lacks is an error, so a translation cannot be lost or go stale unnoticed.
+
+    ``source`` names the parliamentary document the edition was sent with (the fields of
+    ``Edition``: dossier_number, document_number, document_date, appendix, source_url).
     """
     sections, themes = annex_facts(annex, edition_year)
     english = _english_sections(sections, english)
@@ -44,6 +47,7 @@ def build_fixture(annex, *, edition_year, agreements, english=None):
             year=edition_year,
             title=annex.title,
             introduction="\n\n".join(annex.introduction),
+            **_edition_source(source or {}),
         )
     )
     for section in sections:
@@ -63,6 +67,27 @@ def build_fixture(annex, *, edition_year, agreements, english=None):
     for agreement in agreements:
         objects.append(_agreement(agreement, theme_keys, texts))
     return objects
+
+
+EDITION_SOURCE_FIELDS = (
+    "dossier_number",
+    "document_number",
+    "document_date",
+    "appendix",
+    "source_url",
+)
+
+
+def _edition_source(source):
+    unknown = set(source) - set(EDITION_SOURCE_FIELDS)
+    if unknown:
+        raise FixtureError(f"Unknown fields in the edition's source: {', '.join(sorted(unknown))}.")
+    values = {name: source.get(name, "") for name in EDITION_SOURCE_FIELDS}
+    document_date = values["document_date"]
+    values["document_date"] = document_date.isoformat() if document_date else None
+    values["dossier_number"] = str(values["dossier_number"])
+    values["document_number"] = str(values["document_number"])
+    return values
 
 
 def dump_fixture(objects):

@@ -18,6 +18,11 @@ class ChangedTheme:
         return word_diff(self.old.description, self.new.description)
 
     @property
+    def spoken_diff(self):
+        """The same, saying where each deletion and insertion begins and ends (public pages)."""
+        return word_diff(self.old.description, self.new.description, spoken=True)
+
+    @property
     def commands_changed(self):
         return self.old.commands != self.new.commands
 

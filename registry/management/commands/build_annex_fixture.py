@@ -27,12 +27,18 @@ class Command(BaseCommand):
             default=SOURCE / "annex-2016-english.yaml",
             help="The sections' English headings and introductions, by section key.",
         )
+        parser.add_argument(
+            "--source",
+            type=Path,
+            default=SOURCE / "annex-2016-source.yaml",
+            help="The parliamentary document the edition was sent with (YAML).",
+        )
         parser.add_argument("--output", type=Path, default=None)
         parser.add_argument(
             "--check", action="store_true", help="Fail when the fixture on disk is outdated."
         )
 
-    def handle(self, *args, edition, text, agreements, english, output, check, **options):
+    def handle(self, *args, edition, text, agreements, english, source, output, check, **options):
         output = output or Path(settings.BASE_DIR) / "fixtures" / f"annex-{edition}.json"
         try:
             annex = parse_annex(text.read_text(encoding="utf-8"))
@@ -42,6 +48,7 @@ class Command(BaseCommand):
                     edition_year=edition,
                     agreements=yaml.safe_load(agreements.read_text(encoding="utf-8")),
                     english=yaml.safe_load(english.read_text(encoding="utf-8")),
+                    source=yaml.safe_load(source.read_text(encoding="utf-8")),
                 )
             )
         except (AnnexParseError, FixtureError, OSError) as error:
