@@ -146,7 +146,8 @@ def test_a_theme_with_english_shows_it_without_the_dutch_marking_or_note(client)
     assert "<h1>Cyber security</h1>" in english
     assert '<p class="description">Exploring opportunities for cooperation' in english
     assert "available in Dutch only" not in english
-    assert "onderzoeken van" not in english
+    # The Dutch text stays only where the page quotes the annex: the text of each edition.
+    assert not re.search(r'<p class="description"[^>]*>onderzoeken van', english)
     dutch = get(client, theme.get_absolute_url(), "nl")
     assert "<h1>Cyber</h1>" in dutch
     assert "onderzoeken van samenwerkingsmogelijkheden" in dutch
