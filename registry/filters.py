@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import selectors
 from registry.choices import AgreementKind, DutchRole, Framework, ThemeStatus
-from registry.models import Agreement, Command, Edition, Partner, Section, Theme, ThemeCommand
+from registry.models import Agreement, Command, Edition, Section, Theme, ThemeCommand
 
 DEFENCE_WIDE = "defensiebreed"
 SEARCH_CONFIG = "dutch"
@@ -59,7 +59,7 @@ class ThemeFilterSet(django_filters.FilterSet):
         empty_label=_("all sections"),
     )
     partner = django_filters.ModelChoiceFilter(
-        queryset=Partner.objects.order_by("name_nl"),
+        queryset=selectors.partners_with_public_themes().order_by("name_nl"),
         to_field_name="code",
         method="with_partner",
         label=_("Partner"),

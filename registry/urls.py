@@ -17,5 +17,12 @@ urlpatterns = [
     path("commandos/<str:code>/", views.command_detail, name="command_detail"),
     path("overeenkomsten/", views.agreement_list, name="agreement_list"),
     path("overeenkomsten/<slug:slug>/", views.agreement_detail, name="agreement_detail"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/catalogus.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
+    path(
+        "open-data/<str:kind>.<str:file_format>",
+        views.open_data_download,
+        name="open_data_download",
+    ),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
 ]

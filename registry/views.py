@@ -7,12 +7,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from registry import selectors
+from registry import opendata, selectors
 from registry.exports import export_records
 from registry.filters import DEFENCE_WIDE, ThemeFilterSet
 from registry.models import Command, Partner, Section
@@ -169,7 +169,7 @@ def partner_detail(request, code):
     context = {
         "partner": partner,
         **first_themes(themes, f"partner={partner.code}"),
-        "agreements": selectors.agreements_with_relations().filter(parties=partner)[:DETAIL_LIMIT],
+        "agreements": selectors.agreements_in_date_order().filter(parties=partner)[:DETAIL_LIMIT],
     }
     return render(request, "registry/partner_detail.html", context)
 
@@ -194,7 +194,7 @@ def command_detail(request, code):
 
 @public
 def agreement_list(request):
-    agreements = selectors.agreements_with_relations().order_by("date_signed", "title", "pk")
+    agreements = selectors.agreements_in_date_order()
     page = Paginator(agreements, PAGE_SIZE * 2).get_page(request.GET.get("pagina"))
     return render(
         request, "registry/agreement_list.html", {"agreements": page.object_list, "page": page}
@@ -209,3 +209,45 @@ def agreement_detail(request, slug):
 
 def accessibility(request):
     return render(request, "registry/accessibility.html")
+
+
+@public
+def open_data(request):
+    version = selectors.open_data_version()
+    files = opendata.downloads()
+    details = opendata.facts(version)
+    document = opendata.catalogue(request.build_absolute_uri, files, details)
+    kinds = [
+        {
+            "name": opendata.KIND_NAMES[kind],
+            "description": opendata.KIND_DESCRIPTIONS[kind],
+            "files": [file for file in files if file.kind == kind],
+        }
+        for kind in opendata.KIND_NAMES
+    ]
+    context = {
+        "kinds": kinds,
+        "details": details,
+        "json_ld": opendata.as_json(document),
+        "publisher_uri": opendata.PUBLISHER_URI,
+        "licence_uri": opendata.LICENCE_URI,
+        "contact_url": opendata.CONTACT_URL,
+        "themes": opendata.THEMES,
+    }
+    return render(request, "registry/open_data.html", context)
+
+
+@public
+def open_data_catalogue(request):
+    document = opendata.catalogue(request.build_absolute_uri)
+    return HttpResponse(opendata.as_json(document), content_type="application/ld+json")
+
+
+@public
+def open_data_download(request, kind, file_format):
+    if kind not in opendata.KIND_NAMES or file_format not in opendata.FORMATS:
+        raise Http404
+    file = opendata.download(kind, file_format)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.file_name}"'
+    return response

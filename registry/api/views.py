@@ -134,7 +134,7 @@ class AgreementMixin:
     serializer_class = AgreementSerializer
 
     def get_queryset(self):
-        return selectors.agreements_with_relations().order_by("date_signed", "title", "slug")
+        return selectors.agreements_in_date_order()
 
 
 class AgreementList(AgreementMixin, generics.ListAPIView):
