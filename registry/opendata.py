@@ -158,9 +158,9 @@ def download(kind, file_format, version=None):
     return cached
 
 
-def downloads():
+def downloads(version=None):
     """Every full download: each kind of record in each format."""
-    version = selectors.open_data_version()
+    version = version or selectors.open_data_version()
     return [download(kind, fmt, version) for kind in KIND_NAMES for fmt in FORMATS]
 
 
@@ -219,8 +219,9 @@ def _facts():
 
 def catalogue(build_uri, files=None, details=None):
     """The DCAT-AP-NL description as a JSON-LD document; ``build_uri`` makes URLs absolute."""
-    files = downloads() if files is None else files
-    details = facts() if details is None else details
+    if files is None or details is None:
+        version = selectors.open_data_version()
+        files, details = downloads(version), facts(version)
     page = build_uri(reverse("registry:open_data"))
     dataset_uri = f"{page}#dataset"
     api = build_uri(reverse("api:root"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from registry import opendata, selectors
 from registry.exports import export_records
-from registry.filters import DEFENCE_WIDE, ThemeFilterSet
+from registry.filters import DEFENCE_WIDE, ArchiveChoice, ThemeFilterSet
 from registry.models import Command, Partner, Section
 from registry.resources import ThemeResource
 from registry.signin.policy import is_signed_in
@@ -89,9 +89,48 @@ def theme_list(request):
         "page": page,
         "query": query.urlencode(),
         "download_formats": list(DOWNLOAD_FORMATS),
+        "active_filters": active_filters(filterset, query),
+        "with_archive": with_archive(filterset, query),
     }
     status = 400 if filterset.errors else 200
     return render(request, "registry/theme_list.html", context, status=status)
+
+
+# Not filters: how the listing is sorted, and which page of it is shown.
+NOT_FILTERS = ("sort", "pagina")
+
+
+def active_filters(filterset, query):
+    """The filters the reader set, each with its value as shown and the query without it."""
+    if filterset.errors:
+        return []
+    chosen = []
+    for name, field in filterset.form.fields.items():
+        value = query.get(name, "").strip()
+        if not value or name in NOT_FILTERS:
+            continue
+        cleaned = filterset.form.cleaned_data.get(name)
+        if hasattr(field, "label_from_instance") and cleaned is not None:
+            shown = field.label_from_instance(cleaned)
+        elif getattr(field, "choices", None):
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = value
+        without = query.copy()
+        without.pop(name, None)
+        chosen.append({"name": name, "label": field.label, "value": shown, "without": without})
+    for item in chosen:
+        item["without"] = item["without"].urlencode()
+    return chosen
+
+
+def with_archive(filterset, query):
+    """The query that also searches the archive, when the reader has not asked for it yet."""
+    if filterset.errors or filterset.form.cleaned_data.get("archive") == ArchiveChoice.ALL:
+        return None
+    widened = query.copy()
+    widened["archive"] = ArchiveChoice.ALL
+    return widened.urlencode()
 
 
 @public
@@ -214,7 +253,7 @@ def accessibility(request):
 @public
 def open_data(request):
     version = selectors.open_data_version()
-    files = opendata.downloads()
+    files = opendata.downloads(version)
     details = opendata.facts(version)
     document = opendata.catalogue(request.build_absolute_uri, files, details)
     kinds = [

@@ -35,9 +35,9 @@ def test_it_describes_the_software_in_dutch_and_english():
         assert 0 < len(description["shortDescription"]) <= 150, language
         assert 150 <= len(description["longDescription"]) <= 10_000, language
         assert description["features"], language
-    assert code["description"]["nl"]["longDescription"] != code["description"]["en"][
-        "longDescription"
-    ]
+    assert (
+        code["description"]["nl"]["longDescription"] != code["description"]["en"]["longDescription"]
+    )
 
 
 def test_its_dependencies_name_the_framework_the_project_installs():
