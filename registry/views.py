@@ -112,8 +112,8 @@ def active_filters(filterset, query):
         cleaned = filterset.form.cleaned_data.get(name)
         if hasattr(field, "label_from_instance") and cleaned is not None:
             shown = field.label_from_instance(cleaned)
-        elif getattr(field, "choices", None):
-            shown = dict(field.choices).get(value, value)
+        elif hasattr(field, "choices"):
+            shown = dict(iter(field.choices)).get(value, value)
         else:
             shown = value
         without = query.copy()

@@ -88,6 +88,7 @@ def paths(annex_tables, django_db_blocker, live_server):
             "agreements": reverse("registry:agreement_list"),
             "agreement": agreement.get_absolute_url(),
             "accessibility statement": reverse("registry:accessibility"),
+            "open data": reverse("registry:open_data"),
         }
     return {name: live_server.url + path for name, path in paths.items()}
 
@@ -202,7 +203,9 @@ PAGES = {
     "listing with invalid filters": lambda page: (
         shows(page, ".error-summary li") == 3 and shows(page, ".errorlist") == 3
     ),
-    "search without results": lambda page: shows(page, "table.themes") == 0,
+    "search without results": lambda page: (
+        shows(page, "table.themes") == 0 and shows(page, ".empty-result li a") == 1
+    ),
     "theme": lambda page: shows(page, "article dl.facts"),
     "sections": lambda page: shows(page, "main ol li") > 5,
     "section": lambda page: shows(page, "table.themes tbody tr"),
@@ -213,8 +216,17 @@ PAGES = {
     "agreements": lambda page: shows(page, "main table tbody tr") > 5,
     "agreement": lambda page: shows(page, "main dl.facts"),
     "accessibility statement": lambda page: shows(page, "main h2") >= 3,
+    "open data": lambda page: shows(page, "table.downloads-table tbody tr") == 14,
 }
-ENGLISH_PAGES = ["overview", "filtered listing", "listing with invalid filters", "theme", "partner"]
+ENGLISH_PAGES = [
+    "overview",
+    "filtered listing",
+    "listing with invalid filters",
+    "search without results",
+    "theme",
+    "partner",
+    "open data",
+]
 
 
 def test_every_page_type_has_no_wcag_violations(page, axe, paths):
@@ -398,6 +410,24 @@ REFLOW = """() => {
         .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
     return {width: width, scrollWidth: document.documentElement.scrollWidth, wide: wide};
 }"""
+
+
+def test_the_filters_fold_on_a_phone_and_stay_open_on_a_wide_screen(page, paths):
+    page.set_viewport_size({"width": 390, "height": 800})
+    open_page(page, paths["filtered listing"])
+    panel = page.locator("details.filter-panel")
+    assert panel.get_attribute("open") is None
+    assert not page.locator("#id_partner").is_visible()
+    # The summary opens it, with the keyboard too.
+    page.locator("details.filter-panel > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#id_partner").is_visible()
+    # A filter with an error keeps it open on a phone.
+    open_page(page, paths["listing with invalid filters"])
+    assert page.locator("#id_partner").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, paths["filtered listing"])
+    assert page.locator("#id_partner").is_visible()
 
 
 def test_pages_reflow_at_320_pixels(page, paths):

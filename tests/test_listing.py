@@ -43,15 +43,6 @@ def test_the_summary_counts_the_active_filters(client):
     assert "(2 actief)" in summary
 
 
-def test_the_script_folds_the_panel_only_on_a_narrow_screen():
-    from django.contrib.staticfiles import finders
-
-    script = open(finders.find("registry/listing.js"), encoding="utf-8").read()
-    assert 'matchMedia("(max-width: 40rem)")' in script
-    assert "panel.open = false" in script
-    assert ".has-error" in script
-
-
 # An empty result says how to widen the search -------------------------------------------------
 
 
@@ -178,3 +169,8 @@ def test_a_partner_page_puts_its_undated_agreements_last(client):
     undated = Agreement.objects.filter(parties=partner, date_signed__isnull=True)
     assert undated.exists()
     assert [slug for slug in slugs_in(html) if slug in wanted] == wanted
+
+
+def test_an_empty_result_names_a_command_filter_by_its_choice(client):
+    html = page(client, f"{reverse('registry:theme_list')}?q=zzzz&command=defensiebreed")
+    assert "“Commando: defensiebreed” verwijderen" in html
