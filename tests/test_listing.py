@@ -174,3 +174,13 @@ def test_a_partner_page_puts_its_undated_agreements_last(client):
 def test_an_empty_result_names_a_command_filter_by_its_choice(client):
     html = page(client, f"{reverse('registry:theme_list')}?q=zzzz&command=defensiebreed")
     assert "“Commando: defensiebreed” verwijderen" in html
+
+
+def test_the_admin_sorts_by_date_with_undated_agreements_last(admin_client):
+    # The date is the third column: ?o=3 sorts by it, earliest first.
+    response = admin_client.get(f"{reverse('admin:registry_agreement_changelist')}?o=3")
+    assert response.status_code == 200
+    shown = [agreement.slug for agreement in response.context["cl"].result_list]
+    undated = set(Agreement.objects.filter(date_signed__isnull=True).values_list("slug", flat=True))
+    assert undated
+    assert set(shown[-len(undated) :]) == undated
