@@ -134,10 +134,6 @@ class Download:
         return CONTENT_TYPES[self.file_format]
 
     @property
-    def url_name(self):
-        return "registry:open_data_download"
-
-    @property
     def title(self):
         return f"{KIND_NAMES[self.kind]} ({self.file_format.upper()})"
 
@@ -307,7 +303,7 @@ def catalogue(build_uri, files=None, details=None):
 
 
 def _distribution(file, build_uri, licence, details):
-    url = build_uri(reverse(file.url_name, args=[file.kind, file.file_format]))
+    url = build_uri(reverse("registry:open_data_download", args=[file.kind, file.file_format]))
     distribution = {
         "@id": url,
         "@type": "dcat:Distribution",

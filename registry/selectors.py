@@ -11,7 +11,8 @@ The rule:
 Every public output reads through this module and never filters on ``is_internal`` or
 ``is_archived`` itself: the pages (``registry/views.py``), the API (``registry/api/``), the
 downloads, the rendered annex and its appendix (``registry/services/render.py``), the listing's
-filters (``registry/filters.py``), the overview's figures, and any feed or sitemap added later.
+filters (``registry/filters.py``), the overview's figures, the open-data downloads
+(``registry/opendata.py``), and any feed or sitemap added later.
 A query that reaches themes or agreements through a relation uses ``public()`` or ``current()``
 with the path to them (``current("themes__")``), so that the rule stays here.
 

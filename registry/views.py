@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from registry import opendata, selectors
@@ -271,7 +272,6 @@ def open_data(request):
         "publisher_uri": opendata.PUBLISHER_URI,
         "licence_uri": opendata.LICENCE_URI,
         "contact_url": opendata.CONTACT_URL,
-        "themes": opendata.THEMES,
     }
     return render(request, "registry/open_data.html", context)
 
@@ -288,5 +288,5 @@ def open_data_download(request, kind, file_format):
         raise Http404
     file = opendata.download(kind, file_format)
     response = HttpResponse(file.content, content_type=file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, file.file_name)
     return response
