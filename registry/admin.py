@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, get_select2_language
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -404,7 +404,8 @@ class AgreementAdmin(ImportPreviewAdminMixin, HistoryAdmin):
             kwargs["queryset"] = Theme.objects.select_related("section")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description=_("date"), ordering="date_signed")
+    # Undated agreements last when sorted by date, on SQLite as on PostgreSQL (reversed: first).
+    @admin.display(description=_("date"), ordering=F("date_signed").asc(nulls_last=True))
     def date_column(self, agreement):
         return agreement.date_display or _("unknown")
 

@@ -31,8 +31,9 @@ class PartnerFilter(django_filters.ModelChoiceFilter):
 
 
 def partner_choices(request):
-    # Called when the form is made, so the order follows the language of that request.
-    return selectors.partners_by_name()
+    # Called when the form is made, so the order follows the language of that request; only
+    # partners that a public theme names are offered.
+    return selectors.partners_with_public_themes().order_by(selectors.partner_name_field(), "code")
 
 
 class ArchiveChoice:

@@ -15,17 +15,19 @@ Every public output reads through this module and never filters on ``is_internal
 ``is_archived`` itself: the pages (``registry/views.py``), the API (``registry/api/``), the
 downloads, the rendered annex and its appendix (``registry/services/render.py``), the listing's
 filters (``registry/filters.py``), the overview's figures, the edition pages, the Atom feeds
-(``registry/feeds.py``), and any sitemap added later.
+(``registry/feeds.py``), the open-data downloads (``registry/opendata.py``), and any sitemap
+added later.
 A query that reaches themes or agreements through a relation uses ``public()`` or ``current()``
 with the path to them (``current("themes__")``), so that the rule stays here.
 
 The reads are fetched in a fixed number of queries whatever the size of the registry.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -33,6 +35,7 @@ from registry.models import (
     Agreement,
     Command,
     Edition,
+    ImportRun,
     Partner,
     Section,
     Theme,
@@ -99,6 +102,17 @@ def public_agreements():
     return Agreement.objects.filter(public())
 
 
+# Agreements in date order wherever they are listed (pages, API, downloads): an agreement
+# without a known date comes last, on every database alike (SQLite sorts NULL first, PostgreSQL
+# last), then by title and slug so that the order is the same on every page.
+AGREEMENT_ORDER = (F("date_signed").asc(nulls_last=True), "title", "slug")
+
+
+def agreements_in_date_order():
+    """The public agreements with their parties and themes, earliest first, undated last."""
+    return agreements_with_relations().order_by(*AGREEMENT_ORDER)
+
+
 def public_theme_texts():
     """The texts editions gave the public themes: what the rendered annex may print."""
     return ThemeEdition.objects.filter(public("theme__"))
@@ -141,6 +155,7 @@ def theme_agreements(theme):
         public_agreements()
         .filter(themes=theme)
         .prefetch_related(Prefetch("parties", partners_by_name()))
+        .order_by(*AGREEMENT_ORDER)
     )
 
 
@@ -265,6 +280,12 @@ def sections_with_counts():
     )
 
 
+def partners_with_public_themes():
+    """Partners that a public theme names (current or archived): what the listing offers."""
+    links = Theme.partners.through.objects.filter(public("theme__"), partner_id=OuterRef("pk"))
+    return Partner.objects.filter(Exists(links))
+
+
 def partners_with_counts():
     # A theme names a partner once, so counting the links counts the themes.
     return Partner.objects.annotate(theme_count=Count("themes", filter=CURRENT))
@@ -302,3 +323,44 @@ def registry_version():
         for model in (Theme, Partner, Section, Command)
     ]
     return "-".join(str(marker) for marker in markers)
+
+
+def open_data_version():
+    """A marker that changes whenever anything in the open-data downloads changes.
+
+    ``registry_version()`` with the agreements' history, the import runs (editions and the
+    texts they gave the themes come in through imports) and the editions themselves (a few
+    rows, read whole, as staff may edit an edition's title or introduction in the admin).
+    """
+    agreements = Agreement.history.aggregate(latest=Max("history_id"))["latest"] or 0
+    runs = ImportRun.objects.aggregate(latest=Max("pk"))["latest"] or 0
+    texts = ThemeEdition.objects.aggregate(count=Count("pk"), latest=Max("pk"))
+    editions = Edition.objects.order_by("year").values_list("year", "title", "introduction")
+    digest = hashlib.sha256(repr(list(editions)).encode()).hexdigest()[:12]
+    return "-".join(
+        str(marker)
+        for marker in (
+            registry_version(),
+            agreements,
+            runs,
+            texts["count"],
+            texts["latest"] or 0,
+            digest,
+        )
+    )
+
+
+def last_change():
+    """When the registry's records last changed (the newest historical record), or None."""
+    dates = [
+        model.history.aggregate(latest=Max("history_date"))["latest"]
+        for model in (Theme, Partner, Section, Command, Agreement)
+    ]
+    runs = ImportRun.objects.aggregate(latest=Max("started_at"))["latest"]
+    known = [date for date in (*dates, runs) if date is not None]
+    return max(known) if known else None
+
+
+def edition_years():
+    """The years of the editions, oldest first: the temporal coverage of the data set."""
+    return list(Edition.objects.order_by("year").values_list("year", flat=True))

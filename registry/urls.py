@@ -21,5 +21,12 @@ urlpatterns = [
     path("edities/", views.edition_list, name="edition_list"),
     path("edities/<int:year>/", views.edition_detail, name="edition_detail"),
     path("wijzigingen/feed/", feeds.changes, name="changes_feed"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/catalogus.jsonld", views.open_data_catalogue, name="open_data_catalogue"),
+    path(
+        "open-data/<str:kind>.<str:file_format>",
+        views.open_data_download,
+        name="open_data_download",
+    ),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
 ]

@@ -7,14 +7,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from registry import selectors
+from registry import opendata, selectors
 from registry.exports import export_records
-from registry.filters import DEFENCE_WIDE, ThemeFilterSet
+from registry.filters import DEFENCE_WIDE, ArchiveChoice, ThemeFilterSet
 from registry.models import Command, Partner, Section
 from registry.resources import ThemeResource
 from registry.signin.policy import is_signed_in
@@ -90,9 +91,48 @@ def theme_list(request):
         "page": page,
         "query": query.urlencode(),
         "download_formats": list(DOWNLOAD_FORMATS),
+        "active_filters": active_filters(filterset, query),
+        "with_archive": with_archive(filterset, query),
     }
     status = 400 if filterset.errors else 200
     return render(request, "registry/theme_list.html", context, status=status)
+
+
+# Not filters: how the listing is sorted, and which page of it is shown.
+NOT_FILTERS = ("sort", "pagina")
+
+
+def active_filters(filterset, query):
+    """The filters the reader set, each with its value as shown and the query without it."""
+    if filterset.errors:
+        return []
+    chosen = []
+    for name, field in filterset.form.fields.items():
+        value = query.get(name, "").strip()
+        if not value or name in NOT_FILTERS:
+            continue
+        cleaned = filterset.form.cleaned_data.get(name)
+        if hasattr(field, "label_from_instance") and cleaned is not None:
+            shown = field.label_from_instance(cleaned)
+        elif hasattr(field, "choices"):
+            shown = dict(iter(field.choices)).get(value, value)
+        else:
+            shown = value
+        without = query.copy()
+        without.pop(name, None)
+        chosen.append({"name": name, "label": field.label, "value": shown, "without": without})
+    for item in chosen:
+        item["without"] = item["without"].urlencode()
+    return chosen
+
+
+def with_archive(filterset, query):
+    """The query that also searches the archive, when the reader has not asked for it yet."""
+    if filterset.errors or filterset.form.cleaned_data.get("archive") == ArchiveChoice.ALL:
+        return None
+    widened = query.copy()
+    widened["archive"] = ArchiveChoice.ALL
+    return widened.urlencode()
 
 
 @public
@@ -215,7 +255,7 @@ def partner_detail(request, code):
     context = {
         "partner": partner,
         **first_themes(themes, f"partner={partner.code}"),
-        "agreements": selectors.agreements_with_relations().filter(parties=partner)[:DETAIL_LIMIT],
+        "agreements": selectors.agreements_in_date_order().filter(parties=partner)[:DETAIL_LIMIT],
     }
     return render(request, "registry/partner_detail.html", context)
 
@@ -240,7 +280,7 @@ def command_detail(request, code):
 
 @public
 def agreement_list(request):
-    agreements = selectors.agreements_with_relations().order_by("date_signed", "title", "pk")
+    agreements = selectors.agreements_in_date_order()
     page = Paginator(agreements, PAGE_SIZE * 2).get_page(request.GET.get("pagina"))
     return render(
         request, "registry/agreement_list.html", {"agreements": page.object_list, "page": page}
@@ -255,3 +295,44 @@ def agreement_detail(request, slug):
 
 def accessibility(request):
     return render(request, "registry/accessibility.html")
+
+
+@public
+def open_data(request):
+    version = selectors.open_data_version()
+    files = opendata.downloads(version)
+    details = opendata.facts(version)
+    document = opendata.catalogue(request.build_absolute_uri, files, details)
+    kinds = [
+        {
+            "name": opendata.KIND_NAMES[kind],
+            "description": opendata.KIND_DESCRIPTIONS[kind],
+            "files": [file for file in files if file.kind == kind],
+        }
+        for kind in opendata.KIND_NAMES
+    ]
+    context = {
+        "kinds": kinds,
+        "details": details,
+        "json_ld": opendata.as_json(document),
+        "publisher_uri": opendata.PUBLISHER_URI,
+        "licence_uri": opendata.LICENCE_URI,
+        "contact_url": opendata.CONTACT_URL,
+    }
+    return render(request, "registry/open_data.html", context)
+
+
+@public
+def open_data_catalogue(request):
+    document = opendata.catalogue(request.build_absolute_uri)
+    return HttpResponse(opendata.as_json(document), content_type="application/ld+json")
+
+
+@public
+def open_data_download(request, kind, file_format):
+    if kind not in opendata.KIND_NAMES or file_format not in opendata.FORMATS:
+        raise Http404
+    file = opendata.download(kind, file_format)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.file_name)
+    return response

@@ -90,6 +90,7 @@ def paths(annex_tables, django_db_blocker, live_server):
             "accessibility statement": reverse("registry:accessibility"),
             "editions": reverse("registry:edition_list"),
             "edition": reverse("registry:edition_detail", args=[2016]),
+            "open data": reverse("registry:open_data"),
         }
     return {name: live_server.url + path for name, path in paths.items()}
 
@@ -204,7 +205,9 @@ PAGES = {
     "listing with invalid filters": lambda page: (
         shows(page, ".error-summary li") == 3 and shows(page, ".errorlist") == 3
     ),
-    "search without results": lambda page: shows(page, "table.themes") == 0,
+    "search without results": lambda page: (
+        shows(page, "table.themes") == 0 and shows(page, ".empty-result li a") == 1
+    ),
     "theme": lambda page: shows(page, "article dl.facts"),
     "sections": lambda page: shows(page, "main ol li") > 5,
     "section": lambda page: shows(page, "table.themes tbody tr"),
@@ -217,8 +220,17 @@ PAGES = {
     "accessibility statement": lambda page: shows(page, "main h2") >= 3,
     "editions": lambda page: shows(page, "main section.edition-text cite"),
     "edition": lambda page: shows(page, "main h3") >= 5 and shows(page, "main .source cite"),
+    "open data": lambda page: shows(page, "table.downloads-table tbody tr") == 14,
 }
-ENGLISH_PAGES = ["overview", "filtered listing", "listing with invalid filters", "theme", "partner"]
+ENGLISH_PAGES = [
+    "overview",
+    "filtered listing",
+    "listing with invalid filters",
+    "search without results",
+    "theme",
+    "partner",
+    "open data",
+]
 
 
 def test_every_page_type_has_no_wcag_violations(page, axe, paths):
@@ -402,6 +414,24 @@ REFLOW = """() => {
         .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
     return {width: width, scrollWidth: document.documentElement.scrollWidth, wide: wide};
 }"""
+
+
+def test_the_filters_fold_on_a_phone_and_stay_open_on_a_wide_screen(page, paths):
+    page.set_viewport_size({"width": 390, "height": 800})
+    open_page(page, paths["filtered listing"])
+    panel = page.locator("details.filter-panel")
+    assert panel.get_attribute("open") is None
+    assert not page.locator("#id_partner").is_visible()
+    # The summary opens it, with the keyboard too.
+    page.locator("details.filter-panel > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#id_partner").is_visible()
+    # A filter with an error keeps it open on a phone.
+    open_page(page, paths["listing with invalid filters"])
+    assert page.locator("#id_partner").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_page(page, paths["filtered listing"])
+    assert page.locator("#id_partner").is_visible()
 
 
 def test_pages_reflow_at_320_pixels(page, paths):

@@ -20,6 +20,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from registry.annex.parser import parse_annex
 from registry.models import ImportRun
 from registry.services.imports import ANNEX, confirm_import, prepare_import
 from registry.services.imports.docx_reader import read_docx
@@ -427,3 +428,17 @@ def test_a_refused_docx_in_dutch():
     assert str(refused.value).startswith(
         "Het bestand “bijlage.docx” is geen leesbaar Word-document."
     )
+
+
+def test_a_bold_title_above_a_lower_case_description_is_a_theme():
+    """Most of the annex's descriptions begin in lower case (issue 13, §6)."""
+
+    def theme(word):
+        word.add_paragraph().add_run("Gevechtsleiders luchtmacht").bold = True
+        word.add_paragraph("leerlingen worden uitgewisseld bij de opleiding. (CLSK)")
+
+    (section,) = parse_annex(read(small_annex(theme))).sections
+    assert [(t.title, t.description) for t in section.themes] == [
+        ("Gevechtsleiders luchtmacht", "leerlingen worden uitgewisseld bij de opleiding.")
+    ]
+    assert section.introduction == []

@@ -239,3 +239,63 @@ def test_any_text_escaped_by_the_renderer_reads_back_exactly(seed):
     [theme] = parse_annex(annex(written + "\n")).themes
     assert (theme.title, theme.description, theme.commands) == (title, description, ("CLAS",))
     assert "\n" not in written
+
+
+# Descriptions that begin in lower case (issue 13, §6): 92 of the 2016 annex's 114 themes ----
+
+
+def only_theme(body):
+    (section,) = parse_annex(annex(body)).sections
+    assert len(section.themes) == 1, section.introduction
+    return section.themes[0]
+
+
+def test_the_2016_descriptions_keep_their_lower_case_start(parsed_annex):
+    theme = next(t for t in parsed_annex.themes if t.title == "Gevechtsleiders luchtmacht")
+    assert theme.description.startswith("leerlingen worden uitgewisseld")
+    lower = [t for t in parsed_annex.themes if t.description[:1].islower()]
+    assert len(lower) == 92
+
+
+def test_a_colon_in_a_lower_case_lead_sentence_is_no_end_of_the_title():
+    theme = only_theme(
+        "Cyber: de samenwerking richt zich op drie terreinen: training, oefening en inzet. (CLAS)"
+    )
+    assert theme.title == "Cyber"
+    assert theme.description == (
+        "de samenwerking richt zich op drie terreinen: training, oefening en inzet."
+    )
+
+
+def test_a_title_with_a_lower_case_word_after_its_own_colon_keeps_it():
+    theme = only_theme(
+        "Female Leaders in Security and Defence: a Roadmap to Provide Equal Opportunities: het "
+        "opzetten van een conferentie. (BS)"
+    )
+    assert theme.title == (
+        "Female Leaders in Security and Defence: a Roadmap to Provide Equal Opportunities"
+    )
+    assert theme.description == "het opzetten van een conferentie."
+
+
+def test_a_title_on_its_own_line_above_a_lower_case_description():
+    theme = only_theme(
+        "Gevechtsleiders luchtmacht \n"
+        "leerlingen worden uitgewisseld bij de opleiding tot gevechtsleider. (CLSK)"
+    )
+    assert theme.title == "Gevechtsleiders luchtmacht"
+    assert theme.description.startswith("leerlingen worden uitgewisseld")
+
+
+def test_the_short_first_line_of_a_lower_case_sentence_is_no_title():
+    (section,) = parse_annex(
+        annex(
+            "Nederland en Duitsland werken samen \n"
+            "aan de opleiding van officieren en onderofficieren in beide landen. (CLAS)"
+        )
+    ).sections
+    assert section.themes == []
+    assert section.introduction == [
+        "Nederland en Duitsland werken samen aan de opleiding van officieren en onderofficieren "
+        "in beide landen. (CLAS)"
+    ]

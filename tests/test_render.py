@@ -357,9 +357,12 @@ def test_hostile_record_text_is_written_escaped_on_one_line_and_reads_back(hosti
     sections = Section.objects.count()
     assert len(paragraphs) == 1 + 3 + sections + 3 + 114
     escaped = [line for line in text.splitlines() if line.startswith("\\")]
-    # Every hostile theme, the edition's new paragraph and both of Germany's introductions.
-    assert len(escaped) == len(HOSTILE_TEXTS) + 3
-    assert "\\Doctrine: twee dingen\\: ontwikkeling van gezamenlijke doctrines. (" in text
+    # Every hostile theme but Doctrine, the edition's new paragraph and both of Germany's
+    # introductions. Doctrine's description starts in lower case with a colon of its own
+    # ("twee dingen: ..."): the parser ends the title at the first colon before a lower-case
+    # lead sentence, so the plain paragraph reads back as the theme and needs no escape.
+    assert len(escaped) == len(HOSTILE_TEXTS) - 1 + 3
+    assert "\nDoctrine: twee dingen: ontwikkeling van gezamenlijke doctrines. (" in text
     assert "\\Cyber\\: dit is geen thema\\nmaar een inleiding." in text
     annex = parse_annex(text)
     assert [section.heading for section in annex.sections] == [

@@ -341,7 +341,12 @@ def _split_title(text):
 
     Titles may hold colons themselves ("Single European Sky: Military Implementation
     (SES/SESAR): het project ..."). The description nearly always starts in lower case, so the
-    last colon followed by a lower-case word wins; failing that, the first colon.
+    title ends at the first colon followed by a lower-case word; failing that, at the first
+    colon. A lower-case word after a colon continues the title only when what follows it up to
+    the next colon reads as a title ("Female Leaders in Security and Defence: a Roadmap to
+    Provide Equal Opportunities: het opzetten ..."); otherwise it is the description's lead
+    sentence, which may hold a colon of its own ("Cyber: de samenwerking richt zich op drie
+    terreinen: training, oefening en inzet.") and is no part of the title.
     """
     candidates = [
         match.start()
@@ -354,18 +359,33 @@ def _split_title(text):
     if not candidates:
         return None
     chosen = candidates[0]
-    for position in candidates:
+    for index, position in enumerate(candidates):
         following = text[position + 1 :].lstrip()
-        if following[:1].islower():
-            chosen = position
+        if not following[:1].islower():
+            continue
+        chosen = position
+        later = candidates[index + 1 :]
+        if not later or not _reads_as_title(text[position + 1 : later[0]]):
+            break
     title, body = text[:chosen].strip(), text[chosen + 1 :].strip()
     if not title or not body:
         return None
     return title, body
 
 
+def _reads_as_title(text):
+    """Whether words read as (part of) a title: most of them start with a capital or digit."""
+    words = [word for word in text.split() if word[:1].isalnum()]
+    capitals = [word for word in words if word[:1].isupper() or word[:1].isdigit()]
+    return bool(words) and 2 * len(capitals) >= len(words)
+
+
 def _has_title_line(lines):
-    """A title on a line of its own: short, no colon, no closing punctuation, text below it."""
+    """A title on a line of its own: short, no colon, no closing punctuation, text below it.
+
+    The text below starts with a capital, or the line reads as a title (most words capitalised),
+    so that the first line of a lower-case lead sentence is not taken for a title.
+    """
     if len(lines) < 2:
         return False
     first = lines[0]
@@ -375,7 +395,10 @@ def _has_title_line(lines):
         and not first.endswith((*TERMINAL, ",", "-"))
         and first[:1].isupper()
         and len(first) < 0.7 * width
-        and lines[1][:1].isupper()
+        # A description in lower case below a line that reads as a title: the annex's usual
+        # "Gevechtsleiders luchtmacht" / "leerlingen worden ..."; a short first line of a
+        # sentence ("Nederland werkt samen met" / "de partners") reads as no title.
+        and (lines[1][:1].isupper() or _reads_as_title(first))
     )
 
 

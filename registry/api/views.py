@@ -188,7 +188,7 @@ class AgreementMixin(RegistryApiView):
     not_found_message = _("There is no public agreement with this slug.")
 
     def get_queryset(self):
-        return selectors.agreements_with_relations().order_by("date_signed", "title", "slug")
+        return selectors.agreements_in_date_order()
 
 
 class AgreementList(AgreementMixin, generics.ListAPIView):
