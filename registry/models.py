@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -120,6 +121,11 @@ class Command(models.Model):
     def natural_key(self):
         return (self.code,)
 
+    @property
+    def name(self):
+        """The name in the page's language: English on English pages, Dutch otherwise."""
+        return self.name_en if get_language() == "en" else self.name_nl
+
     def clean(self):
         if self.is_own_ancestor():
             raise ValidationError(
@@ -178,6 +184,11 @@ class Partner(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def name(self):
+        """The name in the page's language: English on English pages, Dutch otherwise."""
+        return self.name_en if get_language() == "en" else self.name_nl
 
     def clean(self):
         if self.kind == PartnerKind.COUNTRY:

@@ -12,10 +12,12 @@ urlpatterns = [
     path("secties/", views.section_list, name="section_list"),
     path("secties/<slug:key>/", views.section_detail, name="section_detail"),
     path("partners/", views.partner_list, name="partner_list"),
+    path("partners/kaart/", views.partner_map, name="partner_map"),
     path("partners/<str:code>/", views.partner_detail, name="partner_detail"),
     path("commandos/", views.command_list, name="command_list"),
     path("commandos/<str:code>/", views.command_detail, name="command_detail"),
     path("overeenkomsten/", views.agreement_list, name="agreement_list"),
+    path("overeenkomsten/tijdlijn/", views.agreement_timeline, name="agreement_timeline"),
     path("overeenkomsten/<slug:slug>/", views.agreement_detail, name="agreement_detail"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
 ]
