@@ -87,6 +87,8 @@ def paths(annex_tables, django_db_blocker, live_server):
             "command": command.get_absolute_url(),
             "agreements": reverse("registry:agreement_list"),
             "agreement": agreement.get_absolute_url(),
+            "partner map": reverse("registry:partner_map"),
+            "agreement time line": reverse("registry:agreement_timeline"),
             "accessibility statement": reverse("registry:accessibility"),
         }
     return {name: live_server.url + path for name, path in paths.items()}
@@ -213,8 +215,22 @@ PAGES = {
     "agreements": lambda page: shows(page, "main table tbody tr") > 5,
     "agreement": lambda page: shows(page, "main dl.facts"),
     "accessibility statement": lambda page: shows(page, "main h2") >= 3,
+    "partner map": lambda page: (
+        shows(page, "svg.map a[aria-label]") > 30 and shows(page, "#partnerlanden")
+    ),
+    "agreement time line": lambda page: (
+        shows(page, "ol.tl-list li time") >= 9 and shows(page, "#zonder-datum")
+    ),
 }
-ENGLISH_PAGES = ["overview", "filtered listing", "listing with invalid filters", "theme", "partner"]
+ENGLISH_PAGES = [
+    "overview",
+    "filtered listing",
+    "listing with invalid filters",
+    "theme",
+    "partner",
+    "partner map",
+    "agreement time line",
+]
 
 
 def test_every_page_type_has_no_wcag_violations(page, axe, paths):
@@ -341,6 +357,24 @@ def test_keyboard_focus_is_visible_on_every_tab_stop(page, paths):
         if not stop["visible"]
     ]
     assert not invisible, "no visible focus on:\n" + "\n".join(invisible)
+
+
+def test_the_country_links_on_the_map_show_the_keyboard_focus(page, paths):
+    """Each partner country on the map is a tab stop with a visible outline and a darker edge."""
+    open_page(page, paths["partner map"])
+    tab_to(page, "svg.map a")
+    first = page.evaluate(TAB_STOP)
+    assert first["visible"], first
+    edge = page.evaluate(
+        "() => getComputedStyle(document.activeElement.querySelector('path')).strokeWidth"
+    )
+    assert edge == "3px"
+    names = [page.evaluate("() => document.activeElement.getAttribute('aria-label')")]
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate("() => document.activeElement.getAttribute('aria-label')"))
+    assert names == sorted(names), "the countries are tab stops in the order of their names"
+    assert all(names), names
 
 
 def test_filter_form_works_with_the_keyboard_alone(page, paths):
