@@ -363,12 +363,17 @@ def test_the_country_links_on_the_map_show_the_keyboard_focus(page, paths):
     """Each partner country on the map is a tab stop with a visible outline and a darker edge."""
     open_page(page, paths["partner map"])
     tab_to(page, "svg.map a")
-    first = page.evaluate(TAB_STOP)
-    assert first["visible"], first
-    edge = page.evaluate(
-        "() => getComputedStyle(document.activeElement.querySelector('path')).strokeWidth"
+    focus = page.evaluate(
+        """() => {
+            const link = document.activeElement;
+            const style = getComputedStyle(link);
+            return {outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                    edge: getComputedStyle(link.querySelector('path')).strokeWidth};
+        }"""
     )
-    assert edge == "3px"
+    assert focus["outline"] != "none", focus
+    assert focus["width"] > 0, focus
+    assert focus["edge"] == "3px", focus
     names = [page.evaluate("() => document.activeElement.getAttribute('aria-label')")]
     for _ in range(3):
         page.keyboard.press("Tab")
