@@ -86,8 +86,8 @@ def overview_figures():
         for partner in partners
     ]
     groups = [
-        {"kind": kind, "label": label, "rows": [row for row in rows if row["partner"].kind == kind]}
-        for kind, label in PartnerKind.choices
+        {"kind": kind, "rows": [row for row in rows if row["partner"].kind == kind]}
+        for kind in PartnerKind.values
     ]
     return {
         "sections": list(selectors.sections_with_counts()),

@@ -382,6 +382,40 @@ def test_the_country_links_on_the_map_show_the_keyboard_focus(page, paths):
     assert all(names), names
 
 
+def luminance(rgb):
+    """The relative luminance of a CSS colour "rgb(r, g, b)" (WCAG 2.1)."""
+    channels = [int(value) / 255 for value in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first, second):
+    lighter, darker = sorted([luminance(first), luminance(second)], reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_the_pictures_colours_have_enough_contrast(page, paths):
+    """The numbers on every shade of the matrix 4.5:1, a partner's fill against the other
+    countries' 3:1 (WCAG 1.4.3 and 1.4.11), computed from the styles the browser applies."""
+    open_page(page, paths["overview"])
+    shades = page.evaluate(
+        """() => [1, 2, 3, 4].map(level => {
+            const link = document.querySelector(`table.matrix td.shade-${level} a`);
+            return [level, getComputedStyle(link).color,
+                    getComputedStyle(link.closest('td')).backgroundColor];
+        })"""
+    )
+    ratios = {level: round(contrast(text, ground), 2) for level, text, ground in shades}
+    assert len({ground for _, _, ground in shades}) == 4, "four different shades"
+    assert all(ratio >= 4.5 for ratio in ratios.values()), ratios
+    open_page(page, paths["partner map"])
+    fills = page.evaluate(
+        """() => ['.map-europe .map-partner-fill', '.map-europe .map-other'].map(
+            selector => getComputedStyle(document.querySelector(selector)).fill)"""
+    )
+    assert contrast(*fills) >= 3, fills
+
+
 def test_filter_form_works_with_the_keyboard_alone(page, paths):
     open_page(page, paths["listing"])
     tab_to(page, "#id_partner")
