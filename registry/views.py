@@ -76,15 +76,17 @@ def overview_figures():
         count = cells.get((partner.pk, command.pk if command else None), 0)
         return {"command": command, "count": count, "shade": figures.shade(count)}
 
-    rows = [
-        {
-            "partner": partner,
-            "cells": [cell(partner, command) for command in commands],
-            "defence_wide": cell(partner, None)["count"],
-            "defence_wide_shade": cell(partner, None)["shade"],
-        }
-        for partner in partners
-    ]
+    rows = []
+    for partner in partners:
+        defence_wide = cell(partner, None)
+        rows.append(
+            {
+                "partner": partner,
+                "cells": [cell(partner, command) for command in commands],
+                "defence_wide": defence_wide["count"],
+                "defence_wide_shade": defence_wide["shade"],
+            }
+        )
     groups = [
         {"kind": kind, "rows": [row for row in rows if row["partner"].kind == kind]}
         for kind in PartnerKind.values
@@ -122,17 +124,13 @@ def partner_map_figures():
     on_world = maps.codes_shown(maps.WORLD.key)
     european = {code: link for code, link in links.items() if code in in_europe}
     elsewhere = {code: link for code, link in links.items() if code not in in_europe}
-    rows = [
-        {
-            "partner": country,
-            "map": "europe"
-            if country.code in european
-            else "world"
-            if country.code in on_world
-            else "",
-        }
-        for country in countries
-    ]
+
+    def map_of(code):
+        if code in european:
+            return "europe"
+        return "world" if code in on_world else ""
+
+    rows = [{"partner": country, "map": map_of(country.code)} for country in countries]
     return {
         "rows": rows,
         "europe_map": mark_safe(  # maps.render_svg escapes names and addresses
