@@ -489,3 +489,13 @@ def test_the_picture_pages_run_a_fixed_number_of_queries(client, url):
     add_themes(30)
     assert uncached_queries(client, url) == before
     assert before <= 12
+
+
+def test_a_missing_set_of_country_shapes_is_reported_by_the_system_checks(monkeypatch, tmp_path):
+    from registry.checks import country_shapes_installed
+
+    assert country_shapes_installed(None) == []
+    monkeypatch.setattr(maps, "ATLAS_PATH", tmp_path / "countries-50m.json")
+    warnings = country_shapes_installed(None)
+    assert [warning.id for warning in warnings] == ["registry.W001"]
+    assert "make install" in warnings[0].hint
