@@ -1,6 +1,7 @@
 # The registry under gunicorn, as docker-compose.yml runs it. Static files are collected into
 # the image at build time and served by whitenoise. Settings come from the environment (README).
-# The Rijkshuisstijl design tokens from the npm registry, as `make install` gets them (README).
+# The Rijkshuisstijl design tokens and the map's country shapes from the npm registry, as
+# `make install` gets them (README).
 FROM node:20-bookworm-slim AS tokens
 WORKDIR /build
 COPY package.json package-lock.json ./
@@ -27,6 +28,7 @@ RUN mkdir coopregistry registry \
 
 COPY . .
 COPY --from=tokens /build/registry/static/registry/vendor/ registry/static/registry/vendor/
+COPY --from=tokens /build/registry/vendor/ registry/vendor/
 
 # collectstatic only imports the settings, which refuse to start without a SECRET_KEY when DEBUG
 # is off; this throwaway value never reaches a running container.

@@ -11,6 +11,8 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/installed.stamp
 # The Rijkshuisstijl design tokens (npm), copied where Django's static files are found.
 TOKENS_CSS := registry/static/registry/vendor/rijkshuisstijl-tokens.css
+# The country shapes of the partner map (npm: world-atlas), where registry/maps.py reads them.
+WORLD_ATLAS := registry/vendor/world-atlas/countries-50m.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -35,7 +37,7 @@ test: install
 	$(MANAGE) api_schema --check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-install: $(INSTALLED) $(TOKENS_CSS)
+install: $(INSTALLED) $(TOKENS_CSS) $(WORLD_ATLAS)
 
 # Reinstall only when pyproject.toml changes.
 $(INSTALLED): pyproject.toml | $(BIN)/python
@@ -46,8 +48,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when package.json or package-lock.json changes (npm ci writes
-# node_modules/.package-lock.json); `npm run build` copies the stylesheet.
-$(TOKENS_CSS): node_modules/.package-lock.json
+# node_modules/.package-lock.json); `npm run build` copies the stylesheet and the shapes.
+$(TOKENS_CSS) $(WORLD_ATLAS): node_modules/.package-lock.json
 	npm run build
 	touch $@
 

@@ -10,6 +10,7 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from registry import checks  # noqa: F401 (registers the system checks)
         from registry.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -31,6 +31,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subqu
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from registry.choices import PartnerKind
 from registry.models import (
     Agreement,
     Command,
@@ -291,6 +292,19 @@ def partners_with_counts():
     return Partner.objects.annotate(theme_count=Count("themes", filter=CURRENT))
 
 
+def public_partner_countries():
+    """The countries the public registry names as partners, with their number of current themes:
+    in a current theme, in a section of the annex, or as a party to a public agreement."""
+    in_theme = Theme.partners.through.objects.filter(current("theme__"), partner=OuterRef("pk"))
+    in_section = Section.partners.through.objects.filter(partner=OuterRef("pk"))
+    in_agreement = Agreement.parties.through.objects.filter(
+        public("agreement__"), partner=OuterRef("pk")
+    )
+    return partners_with_counts().filter(
+        Q(kind=PartnerKind.COUNTRY) & (Exists(in_theme) | Exists(in_section) | Exists(in_agreement))
+    )
+
+
 def commands_with_counts():
     return Command.objects.annotate(theme_count=Count("themes", filter=CURRENT))
 
@@ -313,14 +327,14 @@ def partner_command_matrix():
 
 
 def registry_version():
-    """A marker that changes whenever a theme, partner, section or command changes.
+    """A marker that changes whenever a theme, partner, section, command or agreement changes.
 
     Every change leaves a historical record (admin edits and imports alike), so the newest
     history ids tell whether cached figures are still right.
     """
     markers = [
         model.history.aggregate(latest=Max("history_id"))["latest"] or 0
-        for model in (Theme, Partner, Section, Command)
+        for model in (Theme, Partner, Section, Command, Agreement)
     ]
     return "-".join(str(marker) for marker in markers)
 

@@ -11,9 +11,12 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from registry import opendata, selectors
+from registry import figures, maps, opendata, selectors, timeline
+from registry.choices import PartnerKind
 from registry.exports import export_records
 from registry.filters import DEFENCE_WIDE, ArchiveChoice, ThemeFilterSet
 from registry.models import Command, Partner, Section
@@ -49,8 +52,9 @@ def filtered_themes(request):
 
 @public
 def overview(request):
-    # The figures cost a pass over every link; they are kept until the registry changes.
-    key = f"registry:overview:{selectors.registry_version()}"
+    # The figures cost a pass over every link; they are kept until the registry changes, per
+    # language (the partners are named and sorted in the page's language).
+    key = f"registry:overview:{get_language()}:{selectors.registry_version()}"
     context = cache.get(key)
     if context is None:
         context = overview_figures()
@@ -59,25 +63,97 @@ def overview(request):
 
 
 def overview_figures():
-    partners = list(selectors.partners_with_counts().filter(theme_count__gt=0).order_by("name_nl"))
+    """The sections with their counts, and the partner × command matrix: the partners with
+    current themes in groups (countries, then organisations), sorted by their names in the page's
+    language, each cell with its number of themes and its shade."""
+    partners = list(
+        selectors.partners_with_counts()
+        .filter(theme_count__gt=0)
+        .order_by("kind", selectors.partner_name_field(), "code")
+    )
     commands = list(Command.objects.order_by("position", "code"))
     cells = selectors.partner_command_matrix()
-    rows = [
-        {
-            "partner": partner,
-            "cells": [
-                {"command": command, "count": cells.get((partner.pk, command.pk), 0)}
-                for command in commands
-            ],
-            "defence_wide": cells.get((partner.pk, None), 0),
-        }
-        for partner in partners
+
+    def cell(partner, command):
+        count = cells.get((partner.pk, command.pk if command else None), 0)
+        return {"command": command, "count": count, "shade": figures.shade(count)}
+
+    rows = []
+    for partner in partners:
+        defence_wide = cell(partner, None)
+        rows.append(
+            {
+                "partner": partner,
+                "cells": [cell(partner, command) for command in commands],
+                "defence_wide": defence_wide["count"],
+                "defence_wide_shade": defence_wide["shade"],
+            }
+        )
+    groups = [
+        {"kind": kind, "rows": [row for row in rows if row["partner"].kind == kind]}
+        for kind in PartnerKind.values
     ]
     return {
         "sections": list(selectors.sections_with_counts()),
         "commands": commands,
         "rows": rows,
+        "groups": [group for group in groups if group["rows"]],
+        "shades": figures.SHADES,
     }
+
+
+@public
+def partner_map(request):
+    """The partner countries on a map of Europe and one of the world, with their table."""
+    key = f"registry:partner-map:{get_language()}:{selectors.registry_version()}"
+    context = cache.get(key)
+    if context is None:
+        context = partner_map_figures()
+        cache.set(key, context, OVERVIEW_CACHE_SECONDS)
+    return render(request, "registry/partner_map.html", context)
+
+
+def partner_map_figures():
+    """Each partner country (named in a public record) is a link on one map: on the map of
+    Europe when it lies there, else on the world map, which shows the European ones unlinked."""
+    countries = list(
+        selectors.public_partner_countries().order_by(selectors.partner_name_field(), "code")
+    )
+    links = {
+        country.code: maps.Link(country.name, country.get_absolute_url()) for country in countries
+    }
+    in_europe = maps.codes_inside(maps.EUROPE.key)
+    on_world = maps.codes_shown(maps.WORLD.key)
+    european = {code: link for code, link in links.items() if code in in_europe}
+    elsewhere = {code: link for code, link in links.items() if code not in in_europe}
+
+    def map_of(code):
+        if code in european:
+            return "europe"
+        return "world" if code in on_world else ""
+
+    rows = [{"partner": country, "map": map_of(country.code)} for country in countries]
+    return {
+        "rows": rows,
+        "europe_map": mark_safe(  # maps.render_svg escapes names and addresses
+            maps.render_svg(maps.EUROPE.key, linked=european, labelled_by="kaart-europa")
+        ),
+        "world_map": mark_safe(
+            maps.render_svg(
+                maps.WORLD.key, linked=elsewhere, marked=list(european), labelled_by="kaart-wereld"
+            )
+        ),
+    }
+
+
+@public
+def agreement_timeline(request):
+    """The dated agreements on a time line, each at its precision; the undated ones apart."""
+    return render(
+        request,
+        "registry/agreement_timeline.html",
+        timeline.build(selectors.agreements_with_relations()),
+    )
 
 
 @public

@@ -87,6 +87,8 @@ def paths(annex_tables, django_db_blocker, live_server):
             "command": command.get_absolute_url(),
             "agreements": reverse("registry:agreement_list"),
             "agreement": agreement.get_absolute_url(),
+            "partner map": reverse("registry:partner_map"),
+            "agreement time line": reverse("registry:agreement_timeline"),
             "accessibility statement": reverse("registry:accessibility"),
             "editions": reverse("registry:edition_list"),
             "edition": reverse("registry:edition_detail", args=[2016]),
@@ -221,6 +223,12 @@ PAGES = {
     "editions": lambda page: shows(page, "main section.edition-text cite"),
     "edition": lambda page: shows(page, "main h3") >= 5 and shows(page, "main .source cite"),
     "open data": lambda page: shows(page, "table.downloads-table tbody tr") == 14,
+    "partner map": lambda page: (
+        shows(page, "svg.map a[aria-label]") > 30 and shows(page, "#partnerlanden")
+    ),
+    "agreement time line": lambda page: (
+        shows(page, "ol.tl-list li time") >= 9 and shows(page, "#zonder-datum")
+    ),
 }
 ENGLISH_PAGES = [
     "overview",
@@ -230,6 +238,8 @@ ENGLISH_PAGES = [
     "theme",
     "partner",
     "open data",
+    "partner map",
+    "agreement time line",
 ]
 
 
@@ -357,6 +367,63 @@ def test_keyboard_focus_is_visible_on_every_tab_stop(page, paths):
         if not stop["visible"]
     ]
     assert not invisible, "no visible focus on:\n" + "\n".join(invisible)
+
+
+def test_the_country_links_on_the_map_show_the_keyboard_focus(page, paths):
+    """Each partner country on the map is a tab stop with a visible outline and a darker edge."""
+    open_page(page, paths["partner map"])
+    tab_to(page, "svg.map a")
+    focus = page.evaluate(
+        """() => {
+            const link = document.activeElement;
+            const style = getComputedStyle(link);
+            return {outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                    edge: getComputedStyle(link.querySelector('path')).strokeWidth};
+        }"""
+    )
+    assert focus["outline"] != "none", focus
+    assert focus["width"] > 0, focus
+    assert focus["edge"] == "3px", focus
+    names = [page.evaluate("() => document.activeElement.getAttribute('aria-label')")]
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        names.append(page.evaluate("() => document.activeElement.getAttribute('aria-label')"))
+    assert names == sorted(names), "the countries are tab stops in the order of their names"
+    assert all(names), names
+
+
+def luminance(rgb):
+    """The relative luminance of a CSS colour "rgb(r, g, b)" (WCAG 2.1)."""
+    channels = [int(value) / 255 for value in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first, second):
+    lighter, darker = sorted([luminance(first), luminance(second)], reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_the_pictures_colours_have_enough_contrast(page, paths):
+    """The numbers on every shade of the matrix 4.5:1, a partner's fill against the other
+    countries' 3:1 (WCAG 1.4.3 and 1.4.11), computed from the styles the browser applies."""
+    open_page(page, paths["overview"])
+    shades = page.evaluate(
+        """() => [1, 2, 3, 4].map(level => {
+            const link = document.querySelector(`table.matrix td.shade-${level} a`);
+            return [level, getComputedStyle(link).color,
+                    getComputedStyle(link.closest('td')).backgroundColor];
+        })"""
+    )
+    ratios = {level: round(contrast(text, ground), 2) for level, text, ground in shades}
+    assert len({ground for _, _, ground in shades}) == 4, "four different shades"
+    assert all(ratio >= 4.5 for ratio in ratios.values()), ratios
+    open_page(page, paths["partner map"])
+    fills = page.evaluate(
+        """() => ['.map-europe .map-partner-fill', '.map-europe .map-other'].map(
+            selector => getComputedStyle(document.querySelector(selector)).fill)"""
+    )
+    assert contrast(*fills) >= 3, fills
 
 
 def test_filter_form_works_with_the_keyboard_alone(page, paths):

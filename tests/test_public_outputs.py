@@ -163,6 +163,8 @@ PAGES = {
     "command": ("/commandos/CLAS/", [PUBLIC_NEW]),
     "agreement": (f"/overeenkomsten/{AGREEMENT}/", []),
     "agreements": ("/overeenkomsten/", []),
+    "agreement time line": ("/overeenkomsten/tijdlijn/", []),
+    "partner map": ("/partners/kaart/", []),
     "overview": ("/", []),
     "sections": ("/secties/", []),
     "partners": ("/partners/", []),
