@@ -73,6 +73,14 @@ def test_english_pages_show_the_english_heading_and_introduction(client):
     assert "Areas of cooperation with Germany" in get(client, theme_url("deu", "Cyber"), "en")
 
 
+def test_the_overview_and_the_edition_page_name_sections_in_english(client):
+    for url in (reverse("registry:overview"), reverse("registry:edition_detail", args=[2016])):
+        english = get(client, url, "en")
+        assert ">Areas of cooperation with Germany<" in english, url
+        assert "Samenwerkingsgebieden met Duitsland" not in english, url
+        assert ">Samenwerkingsgebieden met Duitsland<" in get(client, url, "nl"), url
+
+
 def test_dutch_pages_show_the_dutch_heading_and_introduction(client):
     dutch = get(client, Section.objects.get(key="deu").get_absolute_url(), "nl")
     assert "<h1>Samenwerkingsgebieden met Duitsland</h1>" in dutch
