@@ -342,25 +342,18 @@ def registry_version():
 def open_data_version():
     """A marker that changes whenever anything in the open-data downloads changes.
 
-    ``registry_version()`` with the agreements' history, the import runs (editions and the
-    texts they gave the themes come in through imports) and the editions themselves (a few
-    rows, read whole, as staff may edit an edition's title or introduction in the admin).
+    ``registry_version()`` (which covers the agreements too) with the import runs (editions and
+    the texts they gave the themes come in through imports) and the editions themselves (a few
+    rows, read whole with their sources, as staff may edit an edition in the admin).
     """
-    agreements = Agreement.history.aggregate(latest=Max("history_id"))["latest"] or 0
     runs = ImportRun.objects.aggregate(latest=Max("pk"))["latest"] or 0
     texts = ThemeEdition.objects.aggregate(count=Count("pk"), latest=Max("pk"))
-    editions = Edition.objects.order_by("year").values_list("year", "title", "introduction")
+    fields = [field.attname for field in Edition._meta.concrete_fields]
+    editions = Edition.objects.order_by("year").values_list(*fields)
     digest = hashlib.sha256(repr(list(editions)).encode()).hexdigest()[:12]
     return "-".join(
         str(marker)
-        for marker in (
-            registry_version(),
-            agreements,
-            runs,
-            texts["count"],
-            texts["latest"] or 0,
-            digest,
-        )
+        for marker in (registry_version(), runs, texts["count"], texts["latest"] or 0, digest)
     )
 
 
