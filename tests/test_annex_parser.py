@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from registry.annex.parser import AnnexParseError, parse_annex
+from registry.annex.parser import AnnexParseError, TooManyThemes, parse_annex
 from registry.annex.renderer import escape
 from tests import annex_2016_expected as expected
 
@@ -299,3 +299,23 @@ def test_the_short_first_line_of_a_lower_case_sentence_is_no_title():
         "Nederland en Duitsland werken samen aan de opleiding van officieren en onderofficieren "
         "in beide landen. (CLAS)"
     ]
+
+
+class TestTheLimitOnThemes:
+    """An oversized text is refused at the first theme beyond the limit, not after reading all."""
+
+    TEXT = annex("Inleiding van de sectie.\n\nCyber: een.\n\nDoctrine: twee.\n\nOefenen: drie.\n")
+
+    def test_stops_at_the_first_theme_beyond_the_limit_and_names_its_line(self):
+        with pytest.raises(TooManyThemes) as raised:
+            parse_annex(self.TEXT, max_themes=2)
+        assert raised.value.limit == 2
+        assert self.TEXT.splitlines()[raised.value.line - 1] == "Oefenen: drie."
+
+    def test_reads_a_text_with_as_many_themes_as_the_limit(self):
+        titles = [theme.title for theme in parse_annex(self.TEXT, max_themes=3).themes]
+        assert titles == ["Cyber", "Doctrine", "Oefenen"]
+
+    def test_counts_themes_not_the_paragraphs_of_an_introduction(self):
+        text = annex("Inleiding een.\n\nInleiding twee.\n\nCyber: een.\n")
+        assert [theme.title for theme in parse_annex(text, max_themes=1).themes] == ["Cyber"]

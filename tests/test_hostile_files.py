@@ -158,7 +158,7 @@ CASES = {
     "annex-of-60000-themes": Hostile(
         hostile_files.annex_many_themes,
         "bijlage.txt",
-        "The text holds 60,000 themes; at most 20,000 themes can be imported at once.",
+        "The text holds more than 20,000 themes; at most 20,000 themes can be imported at once.",
     ),
 }
 
@@ -253,8 +253,7 @@ FRESH_PROCESS = textwrap.dedent(
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopregistry.settings")
     django.setup()
     from django.utils import translation
-    from registry.annex.parser import parse_annex
-    from registry.services.imports.annex import _beyond_limits
+    from registry.services.imports.annex import parse_within_limits
     from registry.services.imports.files import decode_text
     from registry.tabular import TableError, read_table
 
@@ -267,7 +266,7 @@ FRESH_PROCESS = textwrap.dedent(
     def read(data, name):
         if name.endswith(".txt"):
             text, _encoding = decode_text(data, name)
-            return _beyond_limits(parse_annex(text)).errors[0].message
+            return parse_within_limits(text)[1].errors[0].message
         try:
             read_table(data, name)
         except TableError as error:

@@ -73,6 +73,17 @@ class AnnexParseError(ValueError):
         super().__init__(f"regel {line}: {message}" if line else message)
 
 
+class TooManyThemes(AnnexParseError):
+    """The text holds more than ``limit`` themes; ``line`` is where the first one beyond begins.
+
+    Raised as soon as that theme is read, so an oversized text costs no more than the limit.
+    """
+
+    def __init__(self, limit, line):
+        self.limit = limit
+        super().__init__(f"de tekst bevat meer dan {limit} thema's", line)
+
+
 @dataclass(frozen=True)
 class ParsedTheme:
     title: str
@@ -113,8 +124,11 @@ class _Block:
     page_break_before: bool
 
 
-def parse_annex(text):
-    """Read an annex text and return its title, introduction and sections with their themes."""
+def parse_annex(text, *, max_themes=None):
+    """Read an annex text and return its title, introduction and sections with their themes.
+
+    With ``max_themes``, stops with ``TooManyThemes`` at the first theme beyond that number.
+    """
     if "\x00" in text:
         raise AnnexParseError("het bestand is geen tekst (het bevat nul-bytes)")
     blocks = _blocks(text)
@@ -124,13 +138,18 @@ def parse_annex(text):
     title_number, title = paragraphs[0][0]
     annex = ParsedAnnex(title=title, introduction=[], sections=[])
     section = None
+    theme_count = 0
     for lines in [paragraphs[0][1:], *paragraphs[1:]]:
         if lines and _is_heading(lines[0][1]):
             section = ParsedSection(heading=_join([lines[0][1]]), line=lines[0][0])
             annex.sections.append(section)
             lines = lines[1:]
         if lines:
+            before = len(section.themes) if section is not None else 0
             _add_paragraph(annex, section, lines[0][0], [text for _, text in lines])
+            theme_count += (len(section.themes) if section is not None else 0) - before
+            if max_themes is not None and theme_count > max_themes:
+                raise TooManyThemes(max_themes, lines[0][0])
     if not annex.sections:
         raise AnnexParseError(
             "geen sectiekoppen gevonden (zoals 'Samenwerkingsgebieden met ...')", title_number

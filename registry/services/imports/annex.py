@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from registry.annex.facts import annex_facts
-from registry.annex.parser import AnnexParseError, parse_annex
+from registry.annex.parser import AnnexParseError, TooManyThemes, parse_annex
 from registry.annex.vocabulary import COMMANDS
 from registry.annex.vocabulary import partner as partner_info
 from registry.columns import SEPARATOR
@@ -29,11 +29,7 @@ def annex_plans(text, *, edition_year, archive_missing=False, pages=None):
     ``pages`` (of a PDF): the page of a 1-based line of ``text``; each theme's edition text
     keeps the page where the theme begins.
     """
-    try:
-        annex = parse_annex(text)
-    except AnnexParseError as error:
-        return [refused_plan("themes", error.message, row=error.line)], None
-    refusal = _beyond_limits(annex)
+    annex, refusal = parse_within_limits(text)
     if refusal is not None:
         return [refusal], None
     sections, themes = annex_facts(annex, edition_year)
@@ -50,20 +46,31 @@ def annex_plans(text, *, edition_year, archive_missing=False, pages=None):
     return plans, annex
 
 
-def _beyond_limits(annex):
-    """A refused plan when the text holds more themes, or longer paragraphs, than a file may.
+def parse_within_limits(text):
+    """The parsed annex and ``None``, or ``None`` and the refused plan that says why not.
 
-    The same limits as a spreadsheet's rows and cells, checked before the facts are read.
+    Reading stops at the first theme beyond the limit, so an oversized text costs no more to
+    refuse than the largest text that is accepted.
     """
-    if len(annex.themes) > DEFAULT_MAX_ROWS:
-        return refused_plan(
-            "themes",
-            _("The text holds %(count)s themes; at most %(max)s themes can be imported at once.")
-            % {
-                "count": number_format(len(annex.themes), force_grouping=True),
-                "max": number_format(DEFAULT_MAX_ROWS, force_grouping=True),
-            },
-        )
+    try:
+        annex = parse_annex(text, max_themes=DEFAULT_MAX_ROWS)
+    except TooManyThemes as error:
+        message = _(
+            "The text holds more than %(max)s themes; at most %(max)s themes can be imported at "
+            "once."
+        ) % {"max": number_format(error.limit, force_grouping=True)}
+        return None, refused_plan("themes", message, row=error.line)
+    except AnnexParseError as error:
+        return None, refused_plan("themes", error.message, row=error.line)
+    return annex, _beyond_limits(annex)
+
+
+def _beyond_limits(annex):
+    """A refused plan when the text holds longer paragraphs than a cell may.
+
+    The same limit as a spreadsheet's cells, checked before the facts are read (the number of
+    themes, as a spreadsheet's rows, is bounded while the text is parsed).
+    """
     paragraphs = [(theme.line, theme.paragraph or theme.description) for theme in annex.themes]
     paragraphs += [
         (section.line, text) for section in annex.sections for text in section.introduction
