@@ -2,6 +2,7 @@
 
     DEBUG=true .venv/bin/python benchmarks/import_benchmark.py [--rows 10000]
         [--database-url postgres://postgres@127.0.0.1:5432/postgres] [--baseline-rows N]
+        [--rounds 3]
 
 The script makes its own databases and drops them at the end: temporary SQLite files by
 default (an SQLite URL never points it at an existing file), or, for a PostgreSQL URL used as
@@ -16,7 +17,13 @@ the admin connection, new databases ``coopregistry_bench_<random>`` (and ``..._b
    same file again, which must change nothing;
 3. imports the same file into a clone with a default django-import-export ModelResource;
 4. imports it into another clone with the same resource tuned as django-import-export's
-   documentation advises for large imports (bulk mode, skip unchanged rows, cached lookups).
+   documentation advises for large imports (bulk mode, skip unchanged rows, cached lookups);
+5. the ratios: ``--rounds`` interleaved rounds (ours, baseline, tuned baseline, ours, ...),
+   each import on a fresh copy of the same starting database, the ratio taken within each
+   round and its median reported, so that a change in the machine's load between two phases
+   does not move it; for two scenarios: the update above (new themes and changed ones), and
+   an update in which every row already exists (the registry after step 2, every theme
+   exported again with some changed: what an annual update usually is).
 
 benchmarks/README.md says what the figures mean. Nothing here asserts a time.
 """
@@ -154,6 +161,28 @@ class BenchDatabases:
                 )
             else:
                 shutil.copyfile(self.names["ours"], self.names[clone])
+
+    def clone(self, source, copy):
+        """A new copy ``copy`` of the database ``source`` (a name of ``self.names``)."""
+        from django.db import connections
+
+        connections.close_all()
+        if self.admin_url:
+            self.names[copy] = f"{self.names['ours']}_{copy}"
+            self._admin_sql(f'CREATE DATABASE "{self.names[copy]}" TEMPLATE "{self.names[source]}"')
+        else:
+            self.names[copy] = str(self.workdir / f"{copy}.sqlite3")
+            shutil.copyfile(self.names[source], self.names[copy])
+
+    def drop_copy(self, copy):
+        from django.db import connections
+
+        connections.close_all()
+        name = self.names.pop(copy)
+        if self.admin_url:
+            self._admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            Path(name).unlink(missing_ok=True)
 
     def switch_to(self, clone):
         from django.db import connection
@@ -294,6 +323,25 @@ def generate_update(rows, seed=EDITION):
         for number in range(rows - len(existing))
     ]
     table = [{column: row[column] for column in COLUMNS} for row in existing + new]
+    dataset = tablib.Dataset(*[[row[c] for c in COLUMNS] for row in table], headers=COLUMNS)
+    return Update(export_bytes(dataset, "csv"), table, len(existing), changed)
+
+
+def generate_existing_update():
+    """An annual update in which every row already exists: every theme of the registry as our
+    export writes it, some changed as ``change_theme`` changes them, none new."""
+    import tablib
+
+    from registry.models import Command, Partner
+    from registry.resources import RESOURCES
+    from registry.tabular import export_bytes
+
+    commands = list(Command.objects.values_list("code", flat=True))
+    partners = list(Partner.objects.values_list("code", flat=True))
+    exported = RESOURCES["themes"]().export()
+    existing = [dict(zip(exported.headers, values, strict=True)) for values in exported]
+    changed = sum(change_theme(row, i, commands, partners) for i, row in enumerate(existing))
+    table = [{column: row[column] for column in COLUMNS} for row in existing]
     dataset = tablib.Dataset(*[[row[c] for c in COLUMNS] for row in table], headers=COLUMNS)
     return Update(export_bytes(dataset, "csv"), table, len(existing), changed)
 
@@ -549,6 +597,7 @@ def benchmark_baseline(update, measured_rows, results, report, *, tuned=False):
 
     name = "tuned baseline" if tuned else "baseline"
     rows = len(update.rows)
+    before = set(Theme.objects.values_list("section__key", "title"))
     dataset = tablib.Dataset().load(update.data.decode("utf-8-sig"), format="csv", delimiter=";")
     dataset = tablib.Dataset(*dataset[:measured_rows], headers=dataset.headers)
     for step, dry_run in (("dry run", True), ("import", False)):
@@ -560,14 +609,22 @@ def benchmark_baseline(update, measured_rows, results, report, *, tuned=False):
     results.append(combined(f"{name}: dry run + import", *results[-2:]))
     totals = result.totals
     errors = totals["error"] + totals["invalid"]
-    wanted = {(row["section"], row["title"]): row["description"] for row in update.rows}
-    stored = Theme.objects.values_list("section__key", "title", "description")
-    texts_match = all(wanted[(section, title)] == text for section, title, text in stored)
+    wanted = {
+        (row["section"], row["title"]): row["description"] for row in update.rows[:measured_rows]
+    }
+    stored = {
+        (section, title): text
+        for section, title, text in Theme.objects.values_list(
+            "section__key", "title", "description"
+        )
+    }
+    texts_match = all(stored.get(key) == text for key, text in wanted.items())
+    expected_count = len(before | set(wanted))
     report(
         f"{name}: {totals['new']} new, {totals['update']} updated, {totals['skip']} skipped, "
-        f"{errors} errors; {Theme.objects.count()} themes in its database, their descriptions "
+        f"{errors} errors; {len(stored)} themes in its database, the imported descriptions "
         "as in the file",
-        not result.has_errors() and Theme.objects.count() == measured_rows and texts_match,
+        not result.has_errors() and len(stored) == expected_count and texts_match,
     )
 
 
@@ -659,6 +716,104 @@ def profile_confirm(update, top, out):
         print("\n".join(lines[first:]).rstrip(), file=out)
 
 
+# --- interleaved rounds: the ratios -----------------------------------------------------------
+
+CONTESTANTS = ("ours", "baseline", "tuned baseline")
+# The steps compared: ours (preview + confirm) against each baseline's import, and its dry run +
+# import (what the admin's preview and confirm cost it).
+RATIOS = [
+    ("baseline", "import"),
+    ("baseline", "dry run + import"),
+    ("tuned baseline", "import"),
+    ("tuned baseline", "dry run + import"),
+]
+
+
+@dataclass
+class Scenario:
+    name: str
+    update: Update
+    template: str  # the database each contestant starts from, copied afresh for each import
+
+
+def interleaved_rounds(scenario, databases, rounds, baseline_rows, report):
+    """``rounds`` rounds of ours, baseline, tuned baseline, ours, baseline, ...: each import on
+    a fresh copy of the scenario's starting database. A ratio is taken within one round, so
+    that a change in the machine's load between rounds moves both of its sides."""
+    measured = []
+    for number in range(rounds):
+        figures = {}
+        for contestant in CONTESTANTS:
+            copy = f"round_{scenario.template}_{number}"
+            databases.clone(scenario.template, copy)
+            databases.switch_to(copy)
+            results = []
+            if contestant == "ours":
+                _prepared, run = preview_and_confirm(scenario.update, results)
+                counts = (run.created, run.updated)
+                expected = (scenario.update.created, scenario.update.changed)
+                if number == 0:
+                    report(
+                        f"{scenario.name}, ours: {counts[0]} created, {counts[1]} updated",
+                        counts == expected,
+                        "expected {}, {}".format(*expected),
+                    )
+            else:
+                benchmark_baseline(
+                    scenario.update,
+                    baseline_rows if contestant == "baseline" else len(scenario.update.rows),
+                    results,
+                    report if number == 0 else (lambda label, ok, expected="": None),
+                    tuned=contestant != "baseline",
+                )
+            figures.update({m.label: m for m in results})
+            databases.drop_copy(copy)
+        measured.append(figures)
+    return measured
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def print_rounds(scenario, measured, out):
+    update = scenario.update
+    print(file=out)
+    print(
+        f"interleaved rounds, {scenario.name}: {len(update.rows)} rows, {update.existing} "
+        f"already in the registry ({update.changed} of them changed), {update.created} new; "
+        "each import on a fresh copy of the same starting database",
+        file=out,
+    )
+    header = f"{'round':>5} {'ours':>8}" + "".join(
+        f" {name + ': ' + step:>33}" for name, step in RATIOS
+    )
+    print(header + "   (seconds; ratio to ours)", file=out)
+    for number, figures in enumerate(measured, 1):
+        ours = figures["ours: preview + confirm"].seconds
+        seconds = [figures[f"{name}: {step}"].seconds for name, step in RATIOS]
+        cells = "".join(f" {value:>24.2f} ({value / ours:>5.1f}x)" for value in seconds)
+        print(f"{number:>5} {ours:>8.2f}{cells}", file=out)
+    notes = {figures[f"baseline: {step}"].note for figures in measured for _n, step in RATIOS}
+    for name, step in RATIOS:
+        ratios = [
+            figures[f"{name}: {step}"].seconds / figures["ours: preview + confirm"].seconds
+            for figures in measured
+        ]
+        ratio = median(ratios)
+        faster = "ours is faster" if ratio > 1 else "ours is slower"
+        note = next(iter(notes - {""}), "") if name == "baseline" else ""
+        print(
+            f"speed-up, {scenario.name}: {name}: {step} / ours: preview + confirm = "
+            f"{ratio:.1f}x, median of {len(ratios)} interleaved rounds "
+            f"(from {min(ratios):.1f}x to {max(ratios):.1f}x; {faster}"
+            f"{'; baseline ' + note if note else ''})",
+            file=out,
+        )
+
+
 # --- the report -----------------------------------------------------------------------------
 
 
@@ -710,6 +865,13 @@ def main(argv=None, out=sys.stdout):
         "(default: DATABASE_URL when it is PostgreSQL, else temporary SQLite files)",
     )
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="interleaved rounds (ours, baseline, tuned baseline, ours, ...) per scenario, "
+        "from which the speed-up ratios are taken (default 3)",
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         metavar="N",
@@ -719,6 +881,8 @@ def main(argv=None, out=sys.stdout):
     args = parser.parse_args(argv)
     if args.rows < 114:
         parser.error("--rows must be at least 114, the themes of the 2016 annex")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     baseline_rows = min(args.baseline_rows or args.rows, args.rows)
 
     checks = []
@@ -730,10 +894,12 @@ def main(argv=None, out=sys.stdout):
 
     clones = ("baseline", "tuned", *(("profile",) if args.profile else ()))
     databases = BenchDatabases(args.database_url, clones)
+    scenarios = []
     try:
         setup_django(databases.url)
         load_starting_state()
         databases.clone_for_baselines()
+        databases.clone("ours", "start")
         update = generate_update(args.rows)
         print(f"database: {describe_database()}; code: {describe_code()}", file=out)
         print(f"machine at the start: {describe_machine()}", file=out)
@@ -745,6 +911,14 @@ def main(argv=None, out=sys.stdout):
         )
         results = []
         benchmark_ours(update, results, report)
+        # The registry now holds every theme of the file: the next annual update changes some
+        # and adds none.
+        databases.clone("ours", "full")
+        existing = generate_existing_update()
+        scenarios = [
+            Scenario("new themes", update, "start"),
+            Scenario("every row exists", existing, "full"),
+        ]
         databases.switch_to("baseline")
         benchmark_baseline(update, baseline_rows, results, report)
         databases.switch_to("tuned")
@@ -754,6 +928,10 @@ def main(argv=None, out=sys.stdout):
         if args.profile:
             databases.switch_to("profile")
             profile_confirm(update, args.profile, profile)
+        rounds = [
+            (scenario, interleaved_rounds(scenario, databases, args.rounds, baseline_rows, report))
+            for scenario in scenarios
+        ]
     finally:
         databases.drop()
     print(file=out)
@@ -772,7 +950,10 @@ def main(argv=None, out=sys.stdout):
     )
     print(f"machine at the end: {describe_machine()}", file=out)
     print(file=out)
+    print("single run (the table above: ours first, then the baselines):", file=out)
     print_speed_up(results, out)
+    for scenario, measured in rounds:
+        print_rounds(scenario, measured, out)
     print(profile.getvalue(), end="", file=out)
     print("all checks passed" if all(checks) else "SOME CHECKS FAILED", file=out)
     return 0 if all(checks) else 1

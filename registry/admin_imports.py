@@ -13,15 +13,13 @@ import uuid
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst, get_valid_filename
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from registry.columns import EMPTY, Names
@@ -29,6 +27,7 @@ from registry.exports import export_records, export_template
 from registry.resources import RESOURCES
 from registry.services.imports import confirm_import, prepare_import
 from registry.services.imports.files import ANNEX_SUFFIXES, sha256
+from registry.services.imports.uploads import UPLOAD_LIFETIME, keep_upload, load_upload
 from registry.tabular import CONTENT_TYPES, MAX_UPLOAD_BYTES, TableError, check_upload_size
 from registry.textdiff import word_diff
 
@@ -38,7 +37,7 @@ RESOURCES_BY_MODEL = {
 }
 PREVIEW_PAGE_SIZE = 100
 TOKEN_SALT = "registry.import"
-TOKEN_MAX_AGE = 24 * 60 * 60
+TOKEN_MAX_AGE = int(UPLOAD_LIFETIME.total_seconds())
 
 
 def _number(value):
@@ -170,15 +169,9 @@ class ImportPreviewAdminMixin:
             "user": request.user.pk,
             "preview": uuid.uuid4().hex,
         }
-        options["path"] = self._store(data, options)
+        # Kept in the database until it is confirmed, so that any server can confirm it.
+        keep_upload(data)
         return self._preview(request, self._prepare(data, options), options)
-
-    def _store(self, data, options):
-        """Keep the upload until it is confirmed: in media storage, named by its checksum."""
-        name = f"imports/{options['sha256']}/{get_valid_filename(options['name'])[:100]}"
-        if not default_storage.exists(name):
-            name = default_storage.save(name, ContentFile(data))
-        return name
 
     def _load(self, request, token):
         try:
@@ -187,11 +180,13 @@ class ImportPreviewAdminMixin:
             raise PermissionDenied from None
         if options.get("user") != request.user.pk:
             raise PermissionDenied
-        with default_storage.open(options["path"], "rb") as stored:
-            data = stored.read()
-        if sha256(data) != options["sha256"]:
-            raise PermissionDenied
-        return data, options
+        # None when the upload is no longer kept (its retention is its token's lifetime).
+        return load_upload(options["sha256"]), options
+
+    def _upload_gone(self, request):
+        return self._render_upload(
+            request, _("This upload is no longer kept; upload the file again."), status=410
+        )
 
     def _arguments(self, data, options):
         return {
@@ -207,6 +202,8 @@ class ImportPreviewAdminMixin:
 
     def _preview_from_token(self, request, token):
         data, options = self._load(request, token)
+        if data is None:
+            return self._upload_gone(request)
         return self._preview(request, self._prepare(data, options), options, token=token)
 
     def _preview(self, request, prepared, options, token=None):
@@ -249,6 +246,8 @@ class ImportPreviewAdminMixin:
         data, options = self._load(request, token)
         if not options.get("preview"):
             raise PermissionDenied  # a token from before previews were confirmed once
+        if data is None:
+            return self._upload_gone(request)
         prepared = confirm_import(
             **self._arguments(data, options),
             user=request.user,

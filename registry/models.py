@@ -720,6 +720,28 @@ class ImportRun(models.Model):
         return f"{self.get_kind_display()} {self.file_name} ({started:%Y-%m-%d %H:%M})"
 
 
+class ImportUpload(models.Model):
+    """An uploaded file between its preview and its confirm, named by its checksum.
+
+    In the database, not on a server's disk, so that a preview shown by one server can be
+    confirmed on another (several servers behind one address share only the database). Uploads
+    are at most ``registry.tabular.MAX_UPLOAD_BYTES``; ``registry.services.imports.uploads``
+    clears them when no preview of them can be confirmed any more.
+    """
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    data = models.BinaryField(_("file"))
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
+
+    def __str__(self):
+        return self.sha256
+
+
 class ImportChange(models.Model):
     """What one import run did to one record."""
 

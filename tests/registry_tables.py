@@ -11,8 +11,16 @@ from django.db import connection, transaction
 
 
 def registry_models():
-    """The registry's tables: records, automatic many-to-many tables, history, import runs."""
-    return list(apps.get_app_config("registry").get_models(include_auto_created=True))
+    """The registry's tables: records, automatic many-to-many tables, history, import runs.
+
+    Not the uploads kept between an import's preview and its confirm (``ImportUpload``): they
+    are no records, and a preview keeps its upload while it writes nothing else.
+    """
+    return [
+        model
+        for model in apps.get_app_config("registry").get_models(include_auto_created=True)
+        if model._meta.model_name != "importupload"
+    ]
 
 
 def fields(model):

@@ -9,11 +9,11 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from tablib import Dataset
 
-from registry.models import ImportRun, Theme
+from registry import admin_imports
+from registry.models import ImportRun, ImportUpload, Theme
 from registry.resources import RESOURCES
 from registry.tabular import export_bytes
 from tests.registry_tables import copy_tables
@@ -81,16 +81,15 @@ def changed_tables(before):
 
 @pytest.fixture
 def storage_reads(monkeypatch):
-    """The names of the stored files that the views open."""
+    """The checksums of the kept uploads that the views read."""
     opened = []
-    storage_class = default_storage.__class__  # the class behind the lazy default storage
-    original = storage_class.open
+    original = admin_imports.load_upload
 
-    def recording_open(self, name, *args, **kwargs):
-        opened.append(name)
-        return original(self, name, *args, **kwargs)
+    def recording_load(checksum):
+        opened.append(checksum)
+        return original(checksum)
 
-    monkeypatch.setattr(storage_class, "open", recording_open)
+    monkeypatch.setattr(admin_imports, "load_upload", recording_load)
     return opened
 
 
@@ -113,12 +112,12 @@ def test_the_permission_is_checked_before_the_stored_upload_is_opened(
     editor, token, media_root, storage_reads
 ):
     assert storage_reads == []
-    (stored,) = (media_root / "imports").glob("*/*.csv")
+    stored = ImportUpload.objects.get()
     assert editor.post(IMPORT, {"token": token, "confirm": "1"}).status_code == 403
     assert editor.get(IMPORT, {"token": token}).status_code == 403
     assert storage_reads == []
-    # Without the stored file the answer is still the refusal, not an error about the file.
-    stored.unlink()
+    # Without the kept upload the answer is still the refusal, not an error about the file.
+    stored.delete()
     assert editor.post(IMPORT, {"token": token, "confirm": "1"}).status_code == 403
     assert editor.get(IMPORT, {"token": token}).status_code == 403
     assert storage_reads == []
@@ -131,5 +130,4 @@ def test_the_storage_spy_sees_an_importers_confirm_read_the_stored_upload(
 ):
     """The counterpart of the test above: a confirm that is allowed does open the upload."""
     assert importer.post(IMPORT, {"token": token, "confirm": "1"}).status_code == 302
-    assert len(storage_reads) == 1
-    assert storage_reads[0].startswith("imports/")
+    assert storage_reads == [ImportUpload.objects.get().sha256]

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission, User
 from django.core import signing
 from django.urls import reverse
 
-from registry.models import ImportRun, Section, Theme
+from registry.models import ImportRun, ImportUpload, Section, Theme
 from registry.resources import RESOURCES
 from registry.tabular import MAX_UPLOAD_BYTES, export_bytes, read_table
 from tests.registry_tables import copy_tables
@@ -105,7 +105,9 @@ def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(importer, med
     assert "Samenwerking bij cyberoperaties." in page
     assert Theme.objects.get_by_natural_key("deu", "Cyber").description.startswith("onderzoeken")
     assert ImportRun.objects.count() == 0
-    assert list((media_root / "imports").glob("*/*.csv"))
+    # The upload is kept in the database, where another server can read it for the confirm.
+    assert ImportUpload.objects.get().sha256 == response.context["options"]["sha256"]
+    assert not (media_root / "imports").exists()
     token = response.context["token"]
     response = importer.post(IMPORT, {"token": token, "confirm": "1"})
     run = ImportRun.objects.get()
@@ -246,6 +248,7 @@ def test_an_upload_over_the_size_limit_is_refused(importer, media_root, file_for
     assert "Confirm import" not in response.content.decode()
     assert changed_tables(before) == []
     assert not (media_root / "imports").exists()
+    assert not ImportUpload.objects.exists()
 
 
 def changed_tables(before):
