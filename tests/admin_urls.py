@@ -615,7 +615,14 @@ def _snapshot_query():
                     row = "row_to_json(t)::text"
                 else:
                     columns = connection.introspection.get_table_description(cursor, table)
-                    row = f"json_array({', '.join(quote(column.name) for column in columns)})"
+                    # json_array() refuses BLOBs (an import's kept upload): compare them as hex.
+                    values = [
+                        f"hex({quote(column.name)})"
+                        if str(column.type_code).upper() == "BLOB"
+                        else quote(column.name)
+                        for column in columns
+                    ]
+                    row = f"json_array({', '.join(values)})"
                 parts.append(f"SELECT '{table}', {row} FROM {quote(table)} t")
         _SNAPSHOT_QUERIES[connection.vendor] = " UNION ALL ".join(parts)
     return _SNAPSHOT_QUERIES[connection.vendor]
