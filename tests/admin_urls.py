@@ -611,6 +611,11 @@ def _snapshot_query():
         parts = []
         with connection.cursor() as cursor:
             for table in connection.introspection.table_names(cursor):
+                if table == "registry_importupload":
+                    # The bytes kept between a preview and its confirm, as in
+                    # tests/registry_tables.py: the matrix prepares its confirm token by a
+                    # preview, which keeps one; not a record of the registry.
+                    continue
                 if connection.vendor == "postgresql":
                     row = "row_to_json(t)::text"
                 else:
