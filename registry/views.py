@@ -50,15 +50,22 @@ def filtered_themes(request):
     return ThemeFilterSet(request.GET, queryset=selectors.public_themes(), request=request)
 
 
+def kept_per_version(name, build):
+    """``build()``, kept in the cache until the registry changes, per language (partners are
+    named and sorted in the page's language); the key is the same in every process."""
+    key = f"registry:{name}:{get_language()}:{selectors.registry_version()}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = build()
+        cache.set(key, kept, OVERVIEW_CACHE_SECONDS)
+    return kept
+
+
 @public
 def overview(request):
     # The figures cost a pass over every link; they are kept until the registry changes, per
     # language (the partners are named and sorted in the page's language).
-    key = f"registry:overview:{get_language()}:{selectors.registry_version()}"
-    context = cache.get(key)
-    if context is None:
-        context = overview_figures()
-        cache.set(key, context, OVERVIEW_CACHE_SECONDS)
+    context = kept_per_version("overview", overview_figures)
     return render(request, "registry/overview.html", {**context, "defence_wide": DEFENCE_WIDE})
 
 
@@ -105,11 +112,7 @@ def overview_figures():
 @public
 def partner_map(request):
     """The partner countries on a map of Europe and one of the world, with their table."""
-    key = f"registry:partner-map:{get_language()}:{selectors.registry_version()}"
-    context = cache.get(key)
-    if context is None:
-        context = partner_map_figures()
-        cache.set(key, context, OVERVIEW_CACHE_SECONDS)
+    context = kept_per_version("partner-map", partner_map_figures)
     return render(request, "registry/partner_map.html", context)
 
 
